@@ -1,0 +1,96 @@
+"""Sphinx configuration for the relu-vs-sigmoid site."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+project = "relu-vs-sigmoid"
+author = "relu-vs-sigmoid developers"
+copyright = "2026, relu-vs-sigmoid developers (MIT licence)"
+release = importlib.metadata.version("relu-vs-sigmoid")
+version = release
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinx_copybutton",
+]
+exclude_patterns = ["_build", "_ipython", "Thumbs.db", ".DS_Store"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+
+# --- executing the pages ---------------------------------------------------------------------------------
+# The kernels inherit this environment. TensorFlow prints its start-up lines (CUDA probing, CPU features)
+# from C++ straight to file descriptor 2; TF_CPP_MIN_LOG_LEVEL silences most, and the IPython profile in
+# _ipython/ turns off ipykernel's capture of file-descriptor output, so what C++ libraries print goes to
+# the build log and never into a page. Python-level stderr (warnings) is still captured, and
+# nb_output_stderr = "warn" turns it into a build warning, which -W makes an error.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["IPYTHONDIR"] = str(HERE / "_ipython")
+os.environ.setdefault("PYTHONHASHSEED", "0")
+
+nb_execution_mode = "cache"
+nb_execution_timeout = 600  # seconds per cell; the longest cells train 32 networks
+nb_execution_raise_on_error = True  # a failing cell fails the build ...
+nb_execution_show_tb = True  # ... and the log shows the page, the cell and the traceback
+nb_output_stderr = "warn"
+nb_merge_streams = True
+
+
+def _execution_key() -> str:
+    """A digest of everything the pages' results depend on besides their cells' source.
+
+    jupyter-cache keys a notebook on its code cells only, so a change to the package would
+    otherwise leave stale outputs in the cache. The digest covers the installed package's
+    files (the code the kernels import) and the versions of the libraries that compute.
+    """
+    spec = importlib.util.find_spec("relu_vs_sigmoid")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("relu_vs_sigmoid is not installed; run `nox -s docs`, or `pip install .` first")
+    package_dir = Path(spec.origin).parent
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.rglob("*.py")):
+        digest.update(path.relative_to(package_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+    for dist in ("tensorflow", "numpy", "matplotlib", "myst-nb"):
+        digest.update(f"{dist}=={importlib.metadata.version(dist)}".encode())
+    return digest.hexdigest()[:16]
+
+
+_cache_root = HERE / "_build" / ".jupyter_cache"
+_key = _execution_key()
+nb_execution_cache_path = str(_cache_root / _key)
+if _cache_root.is_dir():  # drop caches made for other versions of the package: they can never be used
+    for stale in _cache_root.iterdir():
+        if stale.name != _key:
+            shutil.rmtree(stale, ignore_errors=True)
+
+# --- API reference ---------------------------------------------------------------------------------------
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_default_options = {"members": True, "show-inheritance": False}
+napoleon_numpy_docstring = True
+napoleon_google_docstring = False
+napoleon_use_rtype = False
+
+# --- HTML ------------------------------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "ReLU vs sigmoid"
+html_static_path = ["_static"]
+html_theme_options = {
+    "repository_url": "https://github.com/relu-vs-sigmoid/relu-vs-sigmoid",
+    "path_to_docs": "docs",
+    "use_repository_button": False,
+    "use_download_button": True,
+    "show_toc_level": 2,
+}
+html_last_updated_fmt = None
+copybutton_exclude = ".linenos, .gp, .go"

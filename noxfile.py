@@ -1,0 +1,81 @@
+"""Sessions: `nox` runs lint, tests, docs and pages (what CI runs); `nox -s docs` builds the site."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2024.10"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["lint", "tests", "docs", "pages"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "2",  # TensorFlow's C++ start-up lines (oneDNN, CPU features, CUDA)
+    "MPLBACKEND": "Agg",
+    "PYTHONHASHSEED": "0",
+}
+
+
+def group(name: str) -> list[str]:
+    return nox.project.dependency_groups(PYPROJECT, name)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install(*group("lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """pytest: the tests, the package's doctests and the `>>>` examples in the pages and README."""
+    session.install("-e", ".", *group("tests"))
+    session.run("pytest", *session.posargs, env=ENV)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site into docs/_build/html, executing every page; warnings are errors.
+
+    Executed pages are cached in docs/_build/.jupyter_cache, keyed on the cells
+    and on the installed package (see docs/conf.py); `nox -s docs -- -E` rebuilds
+    every page from scratch.
+    """
+    session.install(".", *group("docs"))
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-b",
+        "html",
+        "docs",
+        "docs/_build/html",
+        *session.posargs,
+        env=ENV,
+    )
+    session.log(f"Open {ROOT / 'docs/_build/html/index.html'}")
+
+
+@nox.session
+def pages(session: nox.Session) -> None:
+    """Run every page's code cells, in order, as one plain Python script per page.
+
+    This is what a reader gets by copying each snippet of a page into a fresh
+    session; it fails if any page's code fails outside the site.
+    """
+    session.install(".", *group("docs"))
+    out = ROOT / "docs" / "_build" / "scripts"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    pages = sorted(p for p in (ROOT / "docs").glob("*.md") if "```{code-cell}" in p.read_text())
+    for page in pages:
+        script = out / f"{page.stem}.py"
+        session.run("jupytext", "--quiet", "--to", "py:percent", "--output", str(script), str(page))
+        session.log(f"running {page.name} as {script.relative_to(ROOT)}")
+        session.run("python", str(script), env=ENV)

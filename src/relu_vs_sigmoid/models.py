@@ -1,0 +1,244 @@
+"""The lecture's fully connected network as a ``tf.Module``.
+
+Hidden layer i computes ``activation(h @ Weight{i} + Bias{i})`` inside
+``tf.name_scope("layer{i}")``; the output unit computes
+``sigmoid(h @ Weight{L+1} + Bias{L+1})`` inside ``tf.name_scope("last")``.
+These are the lecture's own variable and scope names, so TensorBoard's graph
+view shows the chain layer1 → … → layerL → last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
+import tensorflow as tf
+
+from . import activations
+from ._validation import check_choice, check_int
+
+__all__ = ["INITS", "MLP", "Forward", "build"]
+
+INITS = ("uniform", "glorot", "he")
+"""Weight initialisers: the lecture's U(-1, 1), Glorot uniform, He normal. Biases start at 0."""
+
+
+class Forward(NamedTuple):
+    """Every intermediate tensor of one forward pass over n examples."""
+
+    pre_activations: tuple[tf.Tensor, ...]  # per hidden layer, (n, width * pieces)
+    activations: tuple[tf.Tensor, ...]  # per hidden layer, (n, width)
+    logits: tf.Tensor  # (n, 1), the output unit's pre-activation
+    y_hat: tf.Tensor  # (n, 1), sigmoid(logits): the predicted probability of label 1
+
+
+class MLP(tf.Module):
+    r"""A fully connected network with one sigmoid output unit.
+
+    ``MLP([5, 4])`` is the lecture's first XOR network, 2→5→4→1;
+    ``MLP([5] * 10)`` is its deep one, ten hidden layers of five units.
+
+    Parameters
+    ----------
+    widths : sequence of int
+        Units per hidden layer; its length is the depth. Each width ≥ 1.
+    activation : str
+        The hidden layers' activation, one of :data:`relu_vs_sigmoid.activations.NAMES`.
+        The output unit is always a sigmoid, so the network outputs a probability.
+    init : str
+        ``"uniform"`` (default): weights from U(-1, 1), the lecture's
+        ``tf.random_uniform([n_in, n_out], -1, 1)``. ``"glorot"``: U(-r, r) with
+        :math:`r = \sqrt{6 / (n_{in} + n_{out})}` (Glorot & Bengio 2010, eq. 16).
+        ``"he"``: N(0, 2 / n_in) (He et al. 2015, eq. 10). Biases start at 0.
+    seed : int
+        Seeds the initial weights (a ``numpy.random.Generator``): the same seed
+        gives the same network, on every machine.
+    n_inputs : int
+        Input features; 2 for XOR.
+    negative_slope, alpha, pieces
+        Parameters of leaky_relu, elu and maxout; see
+        :func:`relu_vs_sigmoid.activations.get`. A Maxout layer of width w has
+        a weight matrix of shape (n_in, w * pieces).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an unknown activation or initialiser, a width or depth below 1, a
+        non-integer width, depth or seed (booleans included), a negative seed,
+        or an activation parameter out of range.
+
+    Examples
+    --------
+    >>> net = MLP([5, 4], "sigmoid", seed=0)
+    >>> [v.name for v in net.weights]
+    ['Weight1:0', 'Weight2:0', 'Weight3:0']
+    >>> [tuple(w.shape) for w in net.weights]
+    [(2, 5), (5, 4), (4, 1)]
+    >>> net([[0.0, 1.0]]).shape
+    TensorShape([1, 1])
+    """
+
+    def __init__(
+        self,
+        widths: Sequence[int] = (5, 4),
+        activation: str = "sigmoid",
+        *,
+        init: str = "uniform",
+        seed: int = 0,
+        n_inputs: int = 2,
+        negative_slope: float | None = None,
+        alpha: float | None = None,
+        pieces: int | None = None,
+        name: str | None = None,
+    ):
+        super().__init__(name=name)
+        if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+            raise TypeError(f"widths must be a sequence of integers >= 1; got {widths!r}")
+        check_int(len(widths), "depth (the number of hidden widths)", minimum=1)
+        self.widths = tuple(check_int(w, "width", minimum=1) for w in widths)
+        self.activation = activations.get(
+            activation, negative_slope=negative_slope, alpha=alpha, pieces=pieces
+        )
+        self.init = check_choice(init, "init", INITS)
+        self.seed = check_int(seed, "seed", minimum=0)
+        self.n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
+        self.config = {
+            "activation": activation,
+            "depth": self.depth,
+            "widths": self.widths,
+            "init": init,
+            "seed": self.seed,
+            "negative_slope": negative_slope,
+            "alpha": alpha,
+            "pieces": pieces,
+        }
+
+        rng = np.random.default_rng(self.seed)
+        k = self.activation.pieces
+        fan_ins = (self.n_inputs, *self.widths)
+        fan_outs = (*(w * k for w in self.widths), 1)
+        weights, biases = [], []
+        for i, (fan_in, fan_out) in enumerate(zip(fan_ins, fan_outs, strict=True), start=1):
+            w = _initial_weights(rng, self.init, fan_in, fan_out)
+            weights.append(tf.Variable(w, name=f"Weight{i}"))
+            biases.append(tf.Variable(tf.zeros([fan_out]), name=f"Bias{i}"))
+        self.weights = tuple(weights)
+        self.biases = tuple(biases)
+
+    @property
+    def depth(self) -> int:
+        """The number of hidden layers."""
+        return len(self.widths)
+
+    @property
+    def layer_names(self) -> tuple[str, ...]:
+        """The name scopes, ``("layer1", …, "layerL", "last")``, one per weight matrix."""
+        return (*(f"layer{i}" for i in range(1, self.depth + 1)), "last")
+
+    def forward(self, X) -> Forward:
+        """Run the network and keep every intermediate tensor.
+
+        Parameters
+        ----------
+        X : array_like
+            Shape (n, n_inputs).
+
+        Returns
+        -------
+        Forward
+            Pre-activations and activations per hidden layer, the logits and
+            the predicted probabilities ``y_hat``, shape (n, 1).
+        """
+        h = tf.convert_to_tensor(X, dtype=tf.float32)
+        pre_activations, hidden = [], []
+        act = self.activation
+        for i, (W, b, width) in enumerate(
+            zip(self.weights[:-1], self.biases[:-1], self.widths, strict=True), start=1
+        ):
+            with tf.name_scope(f"layer{i}"):
+                z = tf.matmul(h, W) + b
+                if act.pieces > 1:
+                    h = act.function(tf.reshape(z, [-1, width, act.pieces]))
+                else:
+                    h = act.function(z)
+            pre_activations.append(z)
+            hidden.append(h)
+        with tf.name_scope("last"):
+            logits = tf.matmul(h, self.weights[-1]) + self.biases[-1]
+            y_hat = tf.sigmoid(logits)
+        return Forward(tuple(pre_activations), tuple(hidden), logits, y_hat)
+
+    def logits(self, X) -> tf.Tensor:
+        """The output unit's pre-activation, shape (n, 1), for inputs of shape (n, n_inputs)."""
+        return self.forward(X).logits
+
+    def __call__(self, X) -> tf.Tensor:
+        """The predicted probability of label 1, shape (n, 1), for inputs of shape (n, n_inputs)."""
+        return self.forward(X).y_hat
+
+    def __repr__(self) -> str:
+        widths = "→".join(str(w) for w in (self.n_inputs, *self.widths, 1))
+        return f"MLP({widths}, activation={self.activation.name!r}, init={self.init!r}, seed={self.seed})"
+
+
+def build(
+    depth: int = 10,
+    width: int = 5,
+    activation: str = "sigmoid",
+    **kwargs,
+) -> MLP:
+    """Build a network of ``depth`` hidden layers of ``width`` units each.
+
+    ``build(depth=10, width=5)`` is the lecture's deep network, 2→[5]×10→1.
+
+    Parameters
+    ----------
+    depth : int
+        The number of hidden layers, ≥ 1.
+    width : int
+        Units per hidden layer, ≥ 1.
+    activation : str
+        The hidden activation, one of :data:`relu_vs_sigmoid.activations.NAMES`.
+    **kwargs
+        Passed on to :class:`MLP` (``init``, ``seed``, ``n_inputs``,
+        ``negative_slope``, ``alpha``, ``pieces``). Any other keyword raises
+        ``TypeError``.
+
+    Returns
+    -------
+    MLP
+
+    Examples
+    --------
+    >>> net = build(depth=10, width=5, activation="relu", seed=3)
+    >>> net
+    MLP(2→5→5→5→5→5→5→5→5→5→5→1, activation='relu', init='uniform', seed=3)
+    >>> net.layer_names[-2:]
+    ('layer10', 'last')
+    >>> build(depth=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: depth must be an integer >= 1; got 0
+    """
+    depth = check_int(depth, "depth", minimum=1)
+    width = check_int(width, "width", minimum=1)
+    return MLP([width] * depth, activation, **kwargs)
+
+
+def check_model(model) -> MLP:
+    """Return ``model`` if it is an :class:`MLP`, else raise ``TypeError`` naming what it is."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"model must be a relu_vs_sigmoid.models.MLP; got {type(model).__name__}")
+    return model
+
+
+def _initial_weights(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> np.ndarray:
+    if init == "uniform":
+        w = rng.uniform(-1.0, 1.0, size=(fan_in, fan_out))
+    elif init == "glorot":
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        w = rng.uniform(-limit, limit, size=(fan_in, fan_out))
+    else:  # "he"
+        w = rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+    return w.astype(np.float32)

@@ -1,0 +1,224 @@
+"""Figures for the pages. Every helper takes results (it never trains), draws on
+``ax`` (a new figure when ``ax`` is None) and returns the ``Axes``.
+
+Each activation has one colour across the whole site, from the Okabe & Ito
+(2008) colour-blind-safe palette; figures have an opaque white background so
+they read the same in a light or a dark theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+
+from . import activations
+from .training import LN2, TrainResult
+
+__all__ = ["COLORS", "MAXOUT_EXAMPLE", "activation_curves", "training_curves", "gradient_norms"]
+
+COLORS = {
+    "sigmoid": "#D55E00",  # vermillion
+    "tanh": "#CC79A7",  # reddish purple
+    "relu": "#0072B2",  # blue
+    "leaky_relu": "#009E73",  # bluish green
+    "elu": "#E69F00",  # orange
+    "maxout": "#56B4E9",  # sky blue
+}
+"""One colour per activation name (Okabe & Ito 2008)."""
+
+MAXOUT_EXAMPLE = ((1.0, 0.0), (-0.5, 0.0))
+"""The two (weight, bias) pieces drawn for Maxout of a scalar z: max(z, -0.5 z).
+Maxout learns its pieces, so its curve has no single shape; this is one example."""
+
+
+def _new_axes(ax: Axes | None, figsize=(6.4, 4.0)) -> Axes:
+    if ax is not None:
+        return ax
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    fig.patch.set_facecolor("white")
+    return ax
+
+
+def activation_curves(
+    names: Sequence[str] = activations.NAMES,
+    *,
+    derivative: bool = False,
+    z: np.ndarray | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot activation functions, or their derivatives, against the pre-activation z.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Activation names from :data:`relu_vs_sigmoid.activations.NAMES`.
+    derivative : bool
+        Plot d activation / dz instead of the activation.
+    z : numpy.ndarray, optional
+        Shape (m,), the pre-activations to plot over; default 401 points on [-5, 5].
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        For an unknown activation name.
+
+    Examples
+    --------
+    >>> ax = activation_curves(["sigmoid", "relu"], derivative=True)
+    >>> ax.get_legend_handles_labels()[1]
+    ['sigmoid', 'relu']
+    """
+    z = np.linspace(-5.0, 5.0, 401, dtype=np.float32) if z is None else np.asarray(z, dtype=np.float32)
+    ax = _new_axes(ax)
+    for name in names:
+        act = activations.get(name)
+        if act.pieces > 1:
+            (w1, b1), (w2, b2) = MAXOUT_EXAMPLE
+            pieces = np.stack([w1 * z + b1, w2 * z + b2], axis=-1)
+            values = act.function(pieces).numpy()
+            if derivative:
+                values = act.derivative(pieces).numpy() @ np.array([w1, w2], dtype=np.float32)
+        else:
+            values = (act.derivative if derivative else act.function)(z).numpy()
+        ax.plot(z, values, color=COLORS[name], label=name, linewidth=2)
+    ax.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
+    ax.axvline(0.0, color="0.6", linewidth=0.8, zorder=0)
+    ax.set_xlabel("pre-activation z")
+    ax.set_ylabel("derivative dg/dz" if derivative else "activation g(z)")
+    ax.legend(frameon=False)
+    return ax
+
+
+def _stack(values: list[np.ndarray]) -> np.ndarray:
+    """Stack runs of unequal length (a diverged run stops early) into (n_runs, n_max), NaN-padded."""
+    n = max(len(v) for v in values)
+    out = np.full((len(values), n), np.nan)
+    for i, v in enumerate(values):
+        out[i, : len(v)] = v
+    return out
+
+
+def training_curves(
+    results: Sequence[TrainResult],
+    *,
+    metric: str = "loss",
+    label: str | None = None,
+    color: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot one metric of many runs: each run faint, the median bold, the inter-quartile range shaded.
+
+    Parameters
+    ----------
+    results : sequence of TrainResult
+        Runs of one configuration (typically one per seed), logged at the same steps.
+    metric : str
+        ``"loss"`` (binary cross-entropy in nats, with a dashed reference line
+        at ln 2) or ``"accuracy"``.
+    label : str, optional
+        Legend label; default: the activation name and the number of seeds.
+    color : str, optional
+        Default: the activation's colour from :data:`COLORS`.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If ``results`` is empty or ``metric`` is unknown.
+    """
+    if metric not in ("loss", "accuracy"):
+        raise ValueError(f"metric must be one of loss, accuracy; got {metric!r}")
+    if not results:
+        raise ValueError("results must hold at least one TrainResult; got none")
+    ax = _new_axes(ax)
+    activation = results[0].config["activation"]
+    color = color or COLORS.get(activation, "0.2")
+    values = _stack([getattr(r, metric) for r in results])
+    step = max((r.step for r in results), key=len)
+    for run in values:
+        ax.plot(step, run, color=color, alpha=0.15, linewidth=0.8)
+    lo, median, hi = np.nanpercentile(values, [25, 50, 75], axis=0)
+    ax.fill_between(step, lo, hi, color=color, alpha=0.25, linewidth=0)
+    label = label or f"{activation} (median of {len(results)} seeds)"
+    ax.plot(step, median, color=color, linewidth=2.2, label=label)
+    if metric == "loss":
+        ax.axhline(LN2, color="black", linestyle="--", linewidth=1)
+        ax.annotate("ln 2", (step[-1], LN2), xytext=(0, 3), textcoords="offset points", ha="right")
+        ax.set_ylabel("cost: cross-entropy (nats)")
+    else:
+        ax.set_ylabel("accuracy (fraction of the 4 points)")
+        ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("gradient-descent step")
+    ax.legend(frameon=False, loc="best")
+    return ax
+
+
+def gradient_norms(
+    norms,
+    *,
+    layer_names: Sequence[str] | None = None,
+    label: str | None = None,
+    color: str = "0.2",
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot per-layer gradient norms on a log scale, layer 1 (input side) on the left.
+
+    Parameters
+    ----------
+    norms : array_like
+        Shape (n_layers,) for one network or (n_runs, n_layers) for many;
+        the median over runs is drawn with its inter-quartile range.
+    layer_names : sequence of str, optional
+        Tick labels, e.g. ``model.layer_names``; default ``1 … n_layers``.
+    label, color : str, optional
+        Legend label and line colour.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If ``norms`` is not 1-D or 2-D, or ``layer_names`` has the wrong length.
+
+    Examples
+    --------
+    >>> norms = [[1e-6, 1e-3, 1e-1], [2e-6, 2e-3, 2e-1]]  # two runs, three layers
+    >>> ax = gradient_norms(norms, layer_names=["layer1", "layer2", "last"])
+    >>> ax.get_yscale()
+    'log'
+    """
+    norms = np.atleast_2d(np.asarray(norms, dtype=float))
+    if norms.ndim != 2:
+        raise ValueError(f"norms must have shape (n_layers,) or (n_runs, n_layers); got shape {norms.shape}")
+    n_layers = norms.shape[1]
+    names = list(layer_names) if layer_names is not None else [str(i) for i in range(1, n_layers + 1)]
+    if len(names) != n_layers:
+        raise ValueError(f"layer_names must have {n_layers} entries, one per layer; got {len(names)}")
+    ax = _new_axes(ax)
+    x = np.arange(n_layers)
+    lo, median, hi = np.nanpercentile(norms, [25, 50, 75], axis=0)
+    if len(norms) > 1:
+        ax.fill_between(x, lo, hi, color=color, alpha=0.2, linewidth=0)
+    ax.plot(x, median, marker="o", color=color, linewidth=2, label=label)
+    ax.set_yscale("log")
+    ax.set_xticks(x, names, rotation=45 if n_layers > 6 else 0)
+    ax.set_xlabel("layer (input side → output side)")
+    ax.set_ylabel("gradient norm ‖∂L/∂W‖ (log scale)")
+    if label:
+        ax.legend(frameon=False)
+    return ax
