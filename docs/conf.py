@@ -36,6 +36,9 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ["IPYTHONDIR"] = str(HERE / "_ipython")
 os.environ.setdefault("PYTHONHASHSEED", "0")
+# Figures are glued as PNG, which needs the inline backend's formatters; a MPLBACKEND=Agg inherited
+# from the shell would glue "<Figure size ...>" text instead.
+os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 nb_execution_mode = "cache"
 nb_execution_timeout = 600  # seconds per cell; the longest cells train 32 networks

@@ -1,0 +1,244 @@
+"""relu_vs_sigmoid.plots: the figures' content (lines, colours, scales, reference lines), not their pixels."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.colors import same_color
+
+from relu_vs_sigmoid import activations, plots
+from relu_vs_sigmoid.models import build
+from relu_vs_sigmoid.training import LN2, TrainResult, train
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def fake_result(loss, activation="relu", accuracy=None, seed=0, log_every=100) -> TrainResult:
+    loss = np.asarray(loss, dtype=float)
+    n = len(loss)
+    return TrainResult(
+        config={"activation": activation},
+        seed=seed,
+        step=np.arange(n, dtype=np.int64) * log_every,
+        loss=loss,
+        accuracy=np.full(n, 0.5) if accuracy is None else np.asarray(accuracy, dtype=float),
+        grad_norms=np.ones((n, 3)),
+        y_hat=np.full((4, 1), 0.5),
+        layer_names=("layer1", "layer2", "last"),
+    )
+
+
+def _ln2_lines(ax):
+    return [
+        line
+        for line in ax.get_lines()
+        if len(line.get_ydata()) == 2 and np.allclose(np.asarray(line.get_ydata(), float), LN2)
+        and line.get_transform() == ax.get_yaxis_transform()  # horizontal across the whole axes
+    ]
+
+
+def _line_labelled(ax, label):
+    (line,) = [line for line in ax.get_lines() if line.get_label() == label]
+    return line
+
+
+def test_colors_one_per_activation():
+    assert set(plots.COLORS) == set(activations.NAMES)
+    assert len(set(plots.COLORS.values())) == len(plots.COLORS)
+
+
+# --- activation_curves ------------------------------------------------------------------------------
+
+
+def test_activation_curves_lines_labels_colors():
+    ax = plots.activation_curves()
+    assert isinstance(ax, Axes)
+    for name in activations.NAMES:
+        line = _line_labelled(ax, name)
+        assert same_color(line.get_color(), plots.COLORS[name])
+    assert ax.get_legend_handles_labels()[1] == list(activations.NAMES)
+    assert ax.get_ylabel() == "activation g(z)"
+    # the figure background is opaque white
+    assert same_color(ax.figure.get_facecolor(), "white")
+
+
+def test_activation_curves_values():
+    z = np.linspace(-3, 3, 61)
+    ax = plots.activation_curves(["sigmoid", "relu", "maxout"], z=z)
+    sig = _line_labelled(ax, "sigmoid")
+    np.testing.assert_allclose(sig.get_xdata(), z.astype(np.float32))
+    np.testing.assert_allclose(sig.get_ydata(), 1 / (1 + np.exp(-z)), rtol=1e-5)
+    np.testing.assert_allclose(_line_labelled(ax, "relu").get_ydata(), np.maximum(z, 0), atol=1e-6)
+    # the example Maxout unit: max(z, -0.5 z)
+    np.testing.assert_allclose(_line_labelled(ax, "maxout").get_ydata(), np.maximum(z, -0.5 * z), atol=1e-6)
+
+
+def test_activation_curves_derivatives():
+    z = np.linspace(-4, 4, 81)
+    ax = plots.activation_curves(["sigmoid", "relu", "maxout"], derivative=True, z=z)
+    assert ax.get_ylabel() == "derivative dg/dz"
+    sig = np.asarray(_line_labelled(ax, "sigmoid").get_ydata())
+    assert sig.max() == 0.25 and z[sig.argmax()] == 0.0
+    np.testing.assert_array_equal(_line_labelled(ax, "relu").get_ydata(), (z > 0).astype(float))
+    maxout = np.asarray(_line_labelled(ax, "maxout").get_ydata())
+    np.testing.assert_allclose(maxout[z > 0], 1.0)
+    np.testing.assert_allclose(maxout[z < 0], -0.5)
+
+
+def test_activation_curves_draws_on_the_given_axes():
+    fig, ax = plt.subplots()
+    assert plots.activation_curves(["tanh"], ax=ax) is ax
+    assert len(plt.get_fignums()) == 1
+
+
+def test_activation_curves_rejects_unknown_name():
+    with pytest.raises(ValueError, match="activation must be one of"):
+        plots.activation_curves(["softplus"])
+
+
+# --- training_curves --------------------------------------------------------------------------------
+
+
+def test_training_curves_loss():
+    results = [fake_result([0.9, 0.5, 0.2], seed=0), fake_result([0.8, 0.7, 0.6], seed=1)]
+    ax = plots.training_curves(results)
+    assert isinstance(ax, Axes)
+    median = _line_labelled(ax, "relu (median of 2 seeds)")
+    assert same_color(median.get_color(), plots.COLORS["relu"])
+    np.testing.assert_array_equal(median.get_xdata(), [0, 100, 200])
+    np.testing.assert_allclose(median.get_ydata(), [0.85, 0.6, 0.4])
+    # one faint line per run, in the activation's colour
+    faint = [line for line in ax.get_lines() if line.get_alpha() == 0.15]
+    assert len(faint) == 2
+    assert all(same_color(line.get_color(), plots.COLORS["relu"]) for line in faint)
+    # the ln 2 reference
+    (ref,) = _ln2_lines(ax)
+    assert ref.get_linestyle() == "--"
+    assert "ln 2" in [t.get_text() for t in ax.texts]
+    assert ax.get_xlabel() == "gradient-descent step"
+
+
+@pytest.mark.parametrize("activation", activations.NAMES)
+def test_training_curves_color_per_activation(activation):
+    ax = plots.training_curves([fake_result([0.7, 0.6], activation=activation)])
+    median = _line_labelled(ax, f"{activation} (median of 1 seeds)")
+    assert same_color(median.get_color(), plots.COLORS[activation])
+
+
+def test_training_curves_accuracy_has_no_ln2_line():
+    results = [fake_result([0.7, 0.6], accuracy=[0.5, 1.0]), fake_result([0.7, 0.6], accuracy=[0.25, 0.75])]
+    ax = plots.training_curves(results, metric="accuracy")
+    assert _ln2_lines(ax) == []
+    assert ax.get_ylim() == pytest.approx((-0.02, 1.02))
+    np.testing.assert_allclose(_line_labelled(ax, "relu (median of 2 seeds)").get_ydata(), [0.375, 0.875])
+
+
+def test_training_curves_label_color_and_axes():
+    fig, ax = plt.subplots()
+    out = plots.training_curves([fake_result([0.7, 0.6])], label="mine", color="#123456", ax=ax)
+    assert out is ax
+    line = _line_labelled(ax, "mine")
+    assert same_color(line.get_color(), "#123456")
+    assert ax.get_legend_handles_labels()[1] == ["mine"]
+
+
+def test_training_curves_unknown_activation_falls_back_to_grey():
+    ax = plots.training_curves([fake_result([0.7, 0.6], activation="softplus")])
+    assert same_color(_line_labelled(ax, "softplus (median of 1 seeds)").get_color(), "0.2")
+
+
+def test_training_curves_runs_of_different_lengths_are_nan_padded():
+    results = [fake_result([0.9, 0.5, 0.3, 0.1]), fake_result([0.7, 0.3]), fake_result([0.8, 0.4, 0.2])]
+    ax = plots.training_curves(results)
+    median = _line_labelled(ax, "relu (median of 3 seeds)")
+    np.testing.assert_array_equal(median.get_xdata(), [0, 100, 200, 300])  # the longest run's steps
+    np.testing.assert_allclose(median.get_ydata(), [0.8, 0.4, 0.25, 0.1])  # medians of what exists
+    faint = [line for line in ax.get_lines() if line.get_alpha() == 0.15]
+    assert len(faint) == 3
+    short = np.asarray(faint[1].get_ydata(), float)
+    np.testing.assert_allclose(short[:2], [0.7, 0.3])
+    assert np.all(np.isnan(short[2:]))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RuntimeWarning,
+    reason="src bug: plots.training_curves computes np.nanpercentile over columns where every run is "
+    "NaN, or where a run is inf, which emits 'RuntimeWarning: All-NaN slice encountered' / 'invalid "
+    "value encountered in subtract' (errors under filterwarnings=error) for diverged runs",
+)
+def test_training_curves_with_a_diverged_run():
+    result = train(build(2, 5, "maxout", seed=0), steps=200, learning_rate=1e6)
+    assert result.diverged
+    ax = plots.training_curves([result])
+    assert isinstance(ax, Axes)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RuntimeWarning,
+    reason="src bug: an infinite final loss (diverged run) makes np.nanpercentile interpolate inf - inf: "
+    "'RuntimeWarning: invalid value encountered in subtract'",
+)
+def test_training_curves_with_an_infinite_loss():
+    ax = plots.training_curves([fake_result([0.7, np.inf]), fake_result([0.7, 0.6, 0.5])])
+    assert isinstance(ax, Axes)
+
+
+def test_training_curves_rejects():
+    with pytest.raises(ValueError, match="results must hold at least one TrainResult; got none"):
+        plots.training_curves([])
+    with pytest.raises(ValueError, match="metric must be one of loss, accuracy; got 'cost'"):
+        plots.training_curves([fake_result([0.7])], metric="cost")
+    with pytest.raises(ValueError, match="metric must be one of loss, accuracy"):
+        plots.training_curves([fake_result([0.7])], metric="grad_norms")
+
+
+# --- gradient_norms ---------------------------------------------------------------------------------
+
+
+def test_gradient_norms_one_network():
+    ax = plots.gradient_norms([1e-6, 1e-3, 1e-1], layer_names=["layer1", "layer2", "last"], label="sigmoid")
+    assert isinstance(ax, Axes)
+    assert ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["layer1", "layer2", "last"]
+    line = _line_labelled(ax, "sigmoid")
+    np.testing.assert_array_equal(line.get_xdata(), [0, 1, 2])
+    np.testing.assert_allclose(line.get_ydata(), [1e-6, 1e-3, 1e-1])
+    assert ax.get_legend() is not None
+
+
+def test_gradient_norms_many_runs_median_and_default_ticks():
+    norms = np.array([[1e-6, 1e-3, 1e-1, 1.0], [3e-6, 3e-3, 3e-1, 3.0], [2e-6, 2e-3, 2e-1, 2.0]])
+    ax = plots.gradient_norms(norms, color="#0072B2")
+    assert ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3", "4"]
+    (line,) = ax.get_lines()
+    np.testing.assert_allclose(line.get_ydata(), [2e-6, 2e-3, 2e-1, 2.0])
+    assert same_color(line.get_color(), "#0072B2")
+    assert ax.get_legend() is None  # no label, no legend
+
+
+def test_gradient_norms_of_a_training_result():
+    result = train(build(10, 5, "sigmoid", seed=0), steps=1, log_every=1)
+    fig, ax = plt.subplots()
+    assert plots.gradient_norms(result.grad_norms[0], layer_names=result.layer_names, ax=ax) is ax
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(result.layer_names)
+    assert ax.get_yscale() == "log"
+
+
+def test_gradient_norms_rejects():
+    with pytest.raises(ValueError, match="layer_names must have 3 entries, one per layer; got 2"):
+        plots.gradient_norms([1.0, 2.0, 3.0], layer_names=["a", "b"])
+    with pytest.raises(ValueError, match=r"norms must have shape \(n_layers,\) or \(n_runs, n_layers\)"):
+        plots.gradient_norms(np.ones((2, 3, 4)))

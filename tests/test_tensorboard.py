@@ -1,0 +1,140 @@
+"""relu_vs_sigmoid.tensorboard: what train(logdir=...) writes, read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from conftest import assert_unchanged, snapshot
+from tensorboard.backend.event_processing import event_accumulator
+
+from relu_vs_sigmoid import tensorboard as tb
+from relu_vs_sigmoid.models import build
+from relu_vs_sigmoid.training import train
+
+DEPTH, WIDTH = 3, 5
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    logdir = tmp_path_factory.mktemp("logs") / "run"  # does not exist yet: train creates it
+    model = build(depth=DEPTH, width=WIDTH, activation="relu", seed=0)
+    result = train(model, steps=50, log_every=10, learning_rate=0.1, logdir=logdir)
+    return logdir, model, result
+
+
+def _histogram_counts(logdir, tag) -> list[float]:
+    events = event_accumulator.EventAccumulator(str(logdir), size_guidance={event_accumulator.TENSORS: 0})
+    events.Reload()
+    return [float(tf.make_ndarray(e.tensor_proto)[:, 2].sum()) for e in events.Tensors(tag)]
+
+
+def test_event_file_written(run):
+    logdir, _, _ = run
+    assert logdir.is_dir()
+    assert list(logdir.glob("events.out.tfevents.*"))
+
+
+def test_tags(run):
+    logdir, _, _ = run
+    tags = tb.read_tags(logdir)
+    layers = [f"layer{i}" for i in range(1, DEPTH + 1)]
+    assert sorted(tags["scalars"]) == sorted(
+        ["cost", "accuracy", *(f"gradient_norm/{name}" for name in (*layers, "last"))]
+    )
+    assert sorted(tags["histograms"]) == sorted(
+        [
+            *(f"layer{i}/Weight{i}" for i in range(1, DEPTH + 1)),
+            *(f"layer{i}/activation" for i in range(1, DEPTH + 1)),
+            f"last/Weight{DEPTH + 1}",
+        ]
+    )
+    assert tags["scalars"] == sorted(tags["scalars"]) and tags["histograms"] == sorted(tags["histograms"])
+
+
+def test_scalars_match_the_result(run):
+    logdir, _, result = run
+    scalars = tb.read_scalars(logdir)
+    steps, cost = scalars["cost"]
+    assert steps.dtype == np.int64 and cost.dtype == np.float64
+    np.testing.assert_array_equal(steps, [0, 10, 20, 30, 40, 50])
+    np.testing.assert_allclose(cost, result.loss, rtol=1e-6)
+    steps, accuracy = scalars["accuracy"]
+    np.testing.assert_array_equal(steps, result.step)
+    np.testing.assert_allclose(accuracy, result.accuracy, rtol=1e-6)
+    for i, name in enumerate(result.layer_names):
+        steps, norms = scalars[f"gradient_norm/{name}"]
+        np.testing.assert_array_equal(steps, result.step)
+        np.testing.assert_allclose(norms, result.grad_norms[:, i], rtol=1e-6)
+
+
+def test_histograms_hold_every_weight_and_activation(run):
+    logdir, _, result = run
+    n_logged = len(result.step)
+    assert _histogram_counts(logdir, "layer1/Weight1") == [2.0 * WIDTH] * n_logged
+    assert _histogram_counts(logdir, "layer2/Weight2") == [float(WIDTH * WIDTH)] * n_logged
+    assert _histogram_counts(logdir, f"last/Weight{DEPTH + 1}") == [float(WIDTH)] * n_logged
+    assert _histogram_counts(logdir, "layer1/activation") == [4.0 * WIDTH] * n_logged  # 4 XOR inputs
+
+
+def test_graph_has_the_lectures_scopes(run):
+    logdir, _, _ = run
+    graph = tb.read_graph(logdir)
+    # a GraphDef protocol buffer (TensorBoard's copy of the class, not tf.compat.v1.GraphDef itself)
+    assert type(graph).__name__ == "GraphDef"
+    names = [node.name for node in graph.node]
+    scopes = {name.split("/")[0] for name in names if "/" in name}
+    assert scopes == {*(f"layer{i}" for i in range(1, DEPTH + 1)), "last", "cost"}
+    for i in range(1, DEPTH + 1):
+        assert f"layer{i}/MatMul" in names and f"layer{i}/Relu" in names
+    assert "last/MatMul" in names and "last/Sigmoid" in names
+
+
+def test_str_logdir_and_deeper_net(tmp_path):
+    logdir = str(tmp_path / "a" / "b")
+    result = train(build(depth=10, width=5, activation="sigmoid", seed=0), steps=3, log_every=1, logdir=logdir)
+    scalars = tb.read_scalars(logdir)
+    np.testing.assert_array_equal(scalars["cost"][0], [0, 1, 2, 3])
+    np.testing.assert_allclose(scalars["cost"][1], result.loss, rtol=1e-6)
+    scopes = {n.name.split("/")[0] for n in tb.read_graph(Path(logdir)).node if "/" in n.name}
+    assert scopes == {*(f"layer{i}" for i in range(1, 11)), "last", "cost"}
+    assert "last/Weight11" in tb.read_tags(logdir)["histograms"]
+
+
+def test_diverged_run_still_writes_its_log(tmp_path):
+    result = train(build(2, 5, "maxout", seed=0), steps=300, learning_rate=1e6, log_every=100, logdir=tmp_path)
+    assert result.diverged
+    steps, cost = tb.read_scalars(tmp_path)["cost"]
+    np.testing.assert_array_equal(steps, result.step)
+    assert np.isfinite(cost[0]) and not np.isfinite(cost[-1])
+
+
+@pytest.mark.parametrize("reader", [tb.read_tags, tb.read_scalars, tb.read_graph])
+def test_readers_raise_on_a_folder_without_events(tmp_path, reader):
+    with pytest.raises(FileNotFoundError, match="logdir has no TensorBoard event files"):
+        reader(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        reader(tmp_path / "missing")
+
+
+def test_read_graph_raises_when_no_graph_was_written(tmp_path):
+    writer = tf.summary.create_file_writer(str(tmp_path))
+    with writer.as_default(step=0):
+        tf.summary.scalar("cost", 0.5)
+    writer.close()
+    assert tb.read_scalars(tmp_path)["cost"][1].tolist() == [0.5]
+    with pytest.raises(FileNotFoundError, match="no graph in the event files"):
+        tb.read_graph(tmp_path)
+
+
+@pytest.mark.parametrize("logdir", [3, 1.5, b"logs", ["logs"]])
+def test_logdir_of_wrong_type_raises_before_training(tmp_path, monkeypatch, logdir):
+    monkeypatch.chdir(tmp_path)
+    model = build(depth=2, width=3, activation="relu", seed=0)
+    before = snapshot(model)
+    with pytest.raises(TypeError, match="logdir must be a str or path"):
+        train(model, steps=10, logdir=logdir)
+    assert_unchanged(model, before)
+    assert list(tmp_path.iterdir()) == []  # nothing written

@@ -1,0 +1,456 @@
+"""relu_vs_sigmoid.training: the loss, its gradients, the training loop and its results."""
+
+from __future__ import annotations
+
+import math
+
+import hypothesis.extra.numpy as hnp
+import numpy as np
+import pytest
+import tensorflow as tf
+from conftest import assert_unchanged, np_bce, np_forward, snapshot
+from hypothesis import given
+from hypothesis import strategies as st
+
+import relu_vs_sigmoid
+from relu_vs_sigmoid import data, training
+from relu_vs_sigmoid.models import build
+from relu_vs_sigmoid.training import (
+    LN2,
+    OPTIMIZERS,
+    SOLVED_LOSS,
+    TrainResult,
+    binary_cross_entropy,
+    is_solved,
+    loss_and_gradients,
+    train,
+    train_seeds,
+)
+
+X_XOR, Y_XOR = data.xor()
+
+
+def _assert_results_equal(a: TrainResult, b: TrainResult) -> None:
+    for field in ("step", "loss", "accuracy", "grad_norms", "y_hat"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field), err_msg=field)
+    assert a.seed == b.seed and a.config == b.config and a.layer_names == b.layer_names
+
+
+# --- trained results shared by several tests ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sigmoid10():
+    """The lecture's deep sigmoid network after 5000 steps at learning rate 0.1 (about 1.5 s)."""
+    return train(build(10, 5, "sigmoid", seed=0), steps=5000, learning_rate=0.1)
+
+
+@pytest.fixture(scope="module")
+def relu10():
+    """The same network with ReLU hidden units (about 1.5 s)."""
+    model = build(10, 5, "relu", seed=0)
+    return model, train(model, steps=5000, learning_rate=0.1)
+
+
+@pytest.fixture(scope="module")
+def relu2():
+    model = build(depth=2, width=5, activation="relu", seed=0)
+    return model, train(model, steps=2000)
+
+
+@pytest.fixture(scope="module")
+def diverged():
+    """Maxout at a learning rate of 1e6: the weights overflow float32 within the first 100 updates."""
+    return train(build(2, 5, "maxout", seed=0), steps=1000, learning_rate=1e6, log_every=100)
+
+
+# --- constants and the loss -------------------------------------------------------------------------
+
+
+def test_constants():
+    assert LN2 == pytest.approx(0.6931471805599453, abs=1e-15)
+    assert SOLVED_LOSS == 0.1
+    assert OPTIMIZERS == ("sgd", "adam")
+    # a loss below SOLVED_LOSS forces every XOR point to the right side of 0.5
+    assert SOLVED_LOSS < LN2 / 4
+
+
+def test_is_solved():
+    assert is_solved(0.05, 1.0) is True
+    assert is_solved(0.6931, 0.5) is False
+    assert is_solved(0.05, 0.75) is False
+    assert is_solved(0.1, 1.0) is False  # strictly below SOLVED_LOSS
+    assert is_solved(float("nan"), 1.0) is False
+
+
+@given(
+    hnp.arrays(np.float32, st.integers(1, 8).map(lambda n: (n, 1)), elements=st.floats(-60, 60, width=32, allow_subnormal=False)),
+    st.data(),
+)
+def test_binary_cross_entropy_matches_closed_form(logits, draw):
+    y = draw.draw(hnp.arrays(np.float32, logits.shape, elements=st.sampled_from([0.0, 1.0])))
+    loss = binary_cross_entropy(y, logits)
+    assert loss.dtype == tf.float32 and loss.shape == ()
+    s, t = logits.astype(np.float64), y.astype(np.float64)
+    stable = np.mean(np.maximum(s, 0) - s * t + np.log1p(np.exp(-np.abs(s))))
+    assert float(loss) == pytest.approx(stable, rel=1e-5, abs=1e-6)
+    assert float(loss) >= 0
+
+
+@given(
+    hnp.arrays(np.float64, st.integers(1, 8).map(lambda n: (n, 1)), elements=st.floats(-15, 15)),
+    st.data(),
+)
+def test_binary_cross_entropy_is_the_lectures_formula(logits, draw):
+    # -mean(y log h + (1 - y) log(1 - h)), h = sigmoid(logits): fine in float64 for moderate logits
+    y = draw.draw(hnp.arrays(np.float64, logits.shape, elements=st.sampled_from([0.0, 1.0])))
+    assert float(binary_cross_entropy(y, logits)) == pytest.approx(np_bce(y, logits), rel=1e-5, abs=1e-6)
+
+
+def test_binary_cross_entropy_known_values():
+    assert float(binary_cross_entropy([[0.0], [1.0]], [[0.0], [0.0]])) == pytest.approx(LN2, rel=1e-6)
+    assert float(binary_cross_entropy([[1.0]], [[-200.0]])) == 200.0
+    assert float(binary_cross_entropy([[1.0]], [[2.0]])) == pytest.approx(math.log1p(math.exp(-2.0)), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("label", "logit", "expected"),
+    [(1.0, -1e4, 1e4), (0.0, 1e4, 1e4), (1.0, 1e4, 0.0), (0.0, -1e4, 0.0)],
+)
+def test_binary_cross_entropy_finite_for_saturated_logits(label, logit, expected):
+    logits = tf.constant([[logit]])
+    with tf.GradientTape() as tape:
+        tape.watch(logits)
+        loss = binary_cross_entropy([[label]], logits)
+    grad = tape.gradient(loss, logits).numpy()
+    assert math.isfinite(float(loss)) and np.all(np.isfinite(grad))
+    assert float(loss) == pytest.approx(expected, abs=1e-6)
+    # d loss / d logit = sigmoid(logit) - label: +-1 when saturated the wrong way, 0 otherwise
+    np.testing.assert_allclose(grad, [[(1.0 if logit > 0 else 0.0) - label]], atol=1e-6)
+
+
+def test_binary_cross_entropy_mixed_saturated_batch_is_finite():
+    loss = float(binary_cross_entropy([[0.0], [1.0], [1.0], [0.0]], [[1e4], [-1e4], [1e4], [-1e4]]))
+    assert loss == pytest.approx(5e3)
+
+
+# --- gradients ---------------------------------------------------------------------------------------
+
+
+def _loss_tf(model) -> float:
+    return float(binary_cross_entropy(Y_XOR, model.logits(X_XOR)))
+
+
+def _loss_np64(model) -> float:
+    return np_bce(Y_XOR, np_forward(model, X_XOR)[0])
+
+
+# (variable index in (*weights, *biases), entry) pairs for a 2-hidden-layer net
+ENTRIES = [(0, (0, 1)), (0, (1, 2)), (1, (2, 0)), (1, (0, 2)), (2, (1, 0)), (3, (2,)), (4, (0,)), (5, (0,))]
+
+
+def _finite_difference(model, var_index, entry, eps, loss_fn) -> float:
+    var = [*model.weights, *model.biases][var_index]
+    original = var.numpy()
+    try:
+        plus, minus = original.copy(), original.copy()
+        plus[entry] += eps
+        minus[entry] -= eps
+        var.assign(plus)
+        f_plus = loss_fn(model)
+        var.assign(minus)
+        f_minus = loss_fn(model)
+        # divide by the step actually taken in float32
+        return (f_plus - f_minus) / (float(plus[entry]) - float(minus[entry]))
+    finally:
+        var.assign(original)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "elu"])
+def test_gradients_match_float32_finite_differences(activation):
+    model = build(depth=2, width=3, activation=activation, seed=1)
+    loss, fwd, grads = loss_and_gradients(model, tf.constant(X_XOR), tf.constant(Y_XOR))
+    assert float(loss) == pytest.approx(_loss_tf(model), rel=1e-6)
+    assert fwd.y_hat.shape == (4, 1)
+    assert len(grads) == 6
+    for g, v in zip(grads, (*model.weights, *model.biases), strict=True):
+        assert g.shape == v.shape
+    for var_index, entry in ENTRIES:
+        fd = _finite_difference(model, var_index, entry, 1e-2, _loss_tf)
+        assert float(grads[var_index].numpy()[entry]) == pytest.approx(fd, rel=2e-2, abs=2e-4), (var_index, entry)
+
+
+@pytest.mark.parametrize(("activation", "params"), [("relu", {}), ("leaky_relu", {}), ("maxout", {"pieces": 2})])
+def test_gradients_match_float64_finite_differences(activation, params):
+    # float64 reference forward pass, small steps: kinks are almost surely not crossed. Biases start at
+    # 0, so the XOR input (0, 0) sits exactly on layer 1's kinks; move them off it first.
+    model = build(depth=2, width=3, activation=activation, seed=3, **params)
+    rng = np.random.default_rng(0)
+    for b in model.biases:
+        b.assign(rng.uniform(0.05, 0.3, size=b.shape).astype(np.float32) * rng.choice([-1, 1], size=b.shape))
+    _, _, grads = loss_and_gradients(model, tf.constant(X_XOR), tf.constant(Y_XOR))
+    before = snapshot(model)
+    for var_index, entry in ENTRIES:
+        fd = _finite_difference(model, var_index, entry, 1e-3, _loss_np64)
+        assert float(grads[var_index].numpy()[entry]) == pytest.approx(fd, rel=1e-3, abs=1e-5), (var_index, entry)
+    assert_unchanged(model, before)
+
+
+def test_loss_and_gradients_does_not_update():
+    model = build(depth=2, width=3, seed=0)
+    before = snapshot(model)
+    loss_and_gradients(model, tf.constant(X_XOR), tf.constant(Y_XOR))
+    assert_unchanged(model, before)
+
+
+# --- the update rules ----------------------------------------------------------------------------------
+
+
+def test_one_sgd_step_is_w_minus_eta_grad():
+    model = build(depth=2, width=3, activation="tanh", seed=2)
+    _, _, grads = loss_and_gradients(model, tf.constant(X_XOR), tf.constant(Y_XOR))
+    before = snapshot(model)
+    result = train(model, steps=1, learning_rate=0.5, log_every=1)
+    for v, w0, g in zip((*model.weights, *model.biases), before, grads, strict=True):
+        np.testing.assert_allclose(v.numpy(), w0 - 0.5 * g.numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_array_equal(result.step, [0, 1])
+
+
+def test_one_adam_step_moves_each_weight_by_about_eta():
+    # t = 1: m = 0.1 g, s = 0.001 g^2, step size eta sqrt(0.001) / 0.1, so w moves by eta * sign(g)
+    model = build(depth=2, width=3, activation="tanh", seed=2)
+    _, _, grads = loss_and_gradients(model, tf.constant(X_XOR), tf.constant(Y_XOR))
+    before = snapshot(model)
+    train(model, steps=1, learning_rate=0.01, optimizer="adam", log_every=1)
+    for v, w0, g in zip((*model.weights, *model.biases), before, grads, strict=True):
+        g = g.numpy()
+        expected = w0 - 0.01 * g / (np.abs(g) + 1e-8 / math.sqrt(0.001))
+        np.testing.assert_allclose(v.numpy(), expected, rtol=1e-4, atol=1e-6)
+
+
+# --- training runs -------------------------------------------------------------------------------------
+
+
+def test_depth2_relu_solves_xor(relu2):
+    model, result = relu2
+    assert result.solved and not result.diverged
+    assert result.final_accuracy == 1.0
+    assert result.final_loss < SOLVED_LOSS
+    np.testing.assert_array_equal(result.y_hat.round(), Y_XOR)
+    # the loss goes down overall
+    assert result.loss[-1] < result.loss[0] / 10
+
+
+def test_result_describes_the_trained_model(relu2):
+    model, result = relu2
+    # the model was trained in place: its loss and predictions are the result's final ones
+    np.testing.assert_allclose(model(X_XOR).numpy(), result.y_hat, rtol=1e-6)
+    assert _loss_tf(model) == pytest.approx(result.final_loss, rel=1e-6)
+    # the first row describes the untrained model
+    fresh = build(depth=2, width=5, activation="relu", seed=0)
+    assert result.loss[0] == pytest.approx(_loss_tf(fresh), rel=1e-6)
+    accuracy0 = np.mean((fresh(X_XOR).numpy() > 0.5) == (Y_XOR == 1))
+    assert result.accuracy[0] == accuracy0
+
+
+@pytest.mark.slow
+def test_deep_sigmoid_is_stuck_at_ln2(sigmoid10):
+    r = sigmoid10
+    assert abs(r.final_loss - LN2) < 1e-3
+    assert np.all(np.abs(r.y_hat - 0.5) < 0.01)
+    assert r.final_accuracy == 0.5
+    assert not r.solved and not r.diverged
+    assert r.step[-1] == 5000 and r.grad_norms.shape == (51, 11)
+
+
+@pytest.mark.slow
+def test_deep_sigmoid_gradient_vanishes_towards_the_input(sigmoid10):
+    first, last = sigmoid10.grad_norms[0, 0], sigmoid10.grad_norms[0, -1]
+    assert 0 < first
+    assert first * 1000 <= last
+    assert sigmoid10.layer_names[0] == "layer1" and sigmoid10.layer_names[-1] == "last"
+
+
+@pytest.mark.slow
+def test_deep_relu_solves_xor(relu10):
+    model, r = relu10
+    assert r.solved and not r.diverged
+    assert r.final_accuracy == 1.0 and r.final_loss < SOLVED_LOSS
+    np.testing.assert_array_equal(r.y_hat.round(), Y_XOR)
+
+
+def test_adam_solves_a_small_net():
+    r = train(build(2, 5, "tanh", seed=0), steps=1000, learning_rate=0.05, optimizer="adam")
+    assert r.solved
+    assert r.config["optimizer"] == "adam"
+
+
+def test_custom_data_and_flat_labels():
+    # AND, with labels of shape (n,): a single hidden layer learns it quickly
+    y_and = np.array([0, 0, 0, 1])
+    model = build(depth=1, width=4, activation="tanh", seed=0)
+    r = train(model, X_XOR, y_and, steps=500, learning_rate=0.5, log_every=250)
+    assert r.final_accuracy == 1.0
+    np.testing.assert_array_equal(r.y_hat.round().ravel(), y_and)
+
+
+def test_same_seed_twice_gives_identical_results():
+    runs = [train(build(3, 4, "relu", seed=5), steps=200, log_every=50) for _ in range(2)]
+    _assert_results_equal(*runs)
+
+
+def test_result_shapes_and_schedule():
+    model = build(depth=3, width=4, activation="relu", seed=0)
+    r = train(model, steps=250, log_every=100, learning_rate=0.05)
+    np.testing.assert_array_equal(r.step, [0, 100, 200, 250])
+    assert r.step.dtype == np.int64
+    assert r.loss.shape == (4,) and r.accuracy.shape == (4,)
+    assert r.grad_norms.shape == (4, model.depth + 1)
+    assert r.y_hat.shape == (4, 1)
+    assert np.all((r.accuracy >= 0) & (r.accuracy <= 1))
+    assert np.all(np.isin(r.accuracy, [0, 0.25, 0.5, 0.75, 1]))
+    assert np.all(r.grad_norms >= 0)
+    assert r.layer_names == ("layer1", "layer2", "layer3", "last")
+    assert r.seed == 0
+    assert r.config == {**model.config, "learning_rate": 0.05, "optimizer": "sgd", "steps": 250, "log_every": 100}
+    assert r.final_loss == r.loss[-1] and r.final_accuracy == r.accuracy[-1]
+    with pytest.raises(AttributeError):
+        r.seed = 1  # frozen
+
+
+@pytest.mark.parametrize(
+    ("steps", "log_every", "expected"),
+    [(250, 100, [0, 100, 200, 250]), (200, 100, [0, 100, 200]), (5, 10, [0, 5]), (1, 100, [0, 1]), (3, 1, [0, 1, 2, 3])],
+)
+def test_log_schedule(steps, log_every, expected):
+    r = train(build(1, 2, "relu", seed=0), steps=steps, log_every=log_every)
+    np.testing.assert_array_equal(r.step, expected)
+    assert len(r.loss) == len(expected) and r.grad_norms.shape == (len(expected), 2)
+
+
+def test_diverged_run_stops_early(diverged):
+    r = diverged
+    assert r.diverged
+    assert not r.solved
+    assert not math.isfinite(r.final_loss)
+    np.testing.assert_array_equal(r.step, [0, 100])  # stopped at the first log point after overflowing
+    assert r.loss.shape == (2,) and r.accuracy.shape == (2,) and r.grad_norms.shape == (2, 3)
+    assert math.isfinite(r.loss[0])
+    assert r.config["steps"] == 1000  # the requested steps are still recorded
+
+
+def test_converged_runs_are_not_diverged(relu2):
+    assert relu2[1].diverged is False
+
+
+# --- argument checks --------------------------------------------------------------------------------
+
+
+BAD_TRAIN_ARGS = [
+    ({"steps": 0}, ValueError, r"steps must be an integer >= 1; got 0"),
+    ({"steps": -10}, ValueError, r"steps must be an integer >= 1"),
+    ({"steps": 1.5}, TypeError, r"steps must be an integer >= 1; got 1.5"),
+    ({"steps": True}, TypeError, r"steps must be an integer >= 1; got True"),
+    ({"learning_rate": 0}, ValueError, r"learning_rate must be > 0; got 0.0"),
+    ({"learning_rate": -1}, ValueError, r"learning_rate must be > 0; got -1.0"),
+    ({"learning_rate": float("nan")}, ValueError, r"learning_rate must be finite; got nan"),
+    ({"learning_rate": float("inf")}, ValueError, r"learning_rate must be finite; got inf"),
+    ({"learning_rate": "0.1"}, TypeError, r"learning_rate must be a number"),
+    ({"learning_rate": True}, TypeError, r"learning_rate must be a number"),
+    ({"optimizer": "rmsprop"}, ValueError, r"optimizer must be one of sgd, adam; got 'rmsprop'"),
+    ({"optimizer": "SGD"}, ValueError, r"optimizer must be one of sgd, adam"),
+    ({"log_every": 0}, ValueError, r"log_every must be an integer >= 1; got 0"),
+    ({"log_every": 2.0}, TypeError, r"log_every must be an integer"),
+    ({"X": np.zeros((4, 3))}, ValueError, r"X must have shape \(n, 2\)"),
+    ({"X": np.zeros((3, 2))}, ValueError, r"X and y must have the same number of rows; got 3 and 4"),
+    ({"y": np.zeros(5)}, ValueError, r"X and y must have the same number of rows; got 4 and 5"),
+    ({"X": [[0, 0], [0, np.nan], [1, 0], [1, 1]]}, ValueError, r"X must be finite; got nan"),
+    ({"y": [0, 2, 1, 0]}, ValueError, r"y must contain only the labels 0 and 1; got 2.0"),
+    ({"y": [0, 0.5, 1, 0]}, ValueError, r"y must contain only the labels 0 and 1; got 0.5"),
+    ({"X": "xor"}, TypeError, r"X must be an array of numbers"),
+    ({"X": [["0", "0"], ["0", "1"], ["1", "0"], ["1", "1"]]}, TypeError, r"X must be an array of numbers"),
+    ({"logdir": 3}, TypeError, r"logdir must be a str or path; got int"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), BAD_TRAIN_ARGS)
+def test_train_rejects_before_training(kwargs, error, match):
+    model = build(depth=2, width=3, activation="relu", seed=0)
+    before = snapshot(model)
+    kwargs = dict(kwargs)
+    X, y = kwargs.pop("X", X_XOR), kwargs.pop("y", Y_XOR)
+    with pytest.raises(error, match=match):
+        train(model, X, y, **{"steps": 10, **kwargs})
+    assert_unchanged(model, before)
+
+
+def test_train_checks_data_against_the_models_inputs():
+    model = build(depth=1, width=3, n_inputs=3, seed=0)
+    before = snapshot(model)
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 3\)"):
+        train(model, steps=5)
+    assert_unchanged(model, before)
+    r = train(model, np.ones((4, 3)), Y_XOR, steps=5)
+    assert r.step[-1] == 5
+
+
+@pytest.mark.parametrize("model", [None, "relu", tf.Module(), [build(1, 2)]])
+def test_train_rejects_non_mlp(model):
+    with pytest.raises(TypeError, match=r"model must be a relu_vs_sigmoid.models.MLP"):
+        train(model, steps=10)
+
+
+# --- train_seeds -----------------------------------------------------------------------------------------
+
+
+def test_train_seeds_one_result_per_seed_in_order():
+    kwargs = dict(depth=2, width=3, activation="relu", steps=20, log_every=10, learning_rate=0.2)
+    results = train_seeds([2, 0, 1], **kwargs)
+    assert [r.seed for r in results] == [2, 0, 1]
+    assert all(isinstance(r, TrainResult) for r in results)
+    assert all(r.config["learning_rate"] == 0.2 and r.config["depth"] == 2 for r in results)
+    # each equals a single train() run of the same configuration
+    single = train(build(2, 3, "relu", seed=0), steps=20, log_every=10, learning_rate=0.2)
+    _assert_results_equal(results[1], single)
+    assert not np.array_equal(results[0].loss, results[1].loss)
+
+
+def test_train_seeds_passes_activation_parameters():
+    (r,) = train_seeds(range(1), depth=1, width=2, activation="maxout", pieces=3, steps=2, log_every=1)
+    assert r.config["pieces"] == 3 and r.config["activation"] == "maxout"
+
+
+@pytest.mark.parametrize("seeds", [[], range(0), (s for s in ())])
+def test_train_seeds_rejects_empty_seeds(seeds):
+    with pytest.raises(ValueError, match=r"seeds must hold at least one seed; got none"):
+        train_seeds(seeds, depth=1, steps=1)
+
+
+@pytest.mark.parametrize(
+    ("seeds", "kwargs", "error", "match"),
+    [
+        ([0, 1], {"steps": 0}, ValueError, r"steps must be an integer >= 1"),
+        ([0, 1], {"learning_rate": -1.0}, ValueError, r"learning_rate must be > 0"),
+        ([0, 1], {"optimizer": "rmsprop"}, ValueError, r"optimizer must be one of sgd, adam"),
+        ([0, 1], {"log_every": 0}, ValueError, r"log_every must be an integer >= 1"),
+        ([0, -1], {}, ValueError, r"seed must be an integer >= 0; got -1"),
+        ([0, True], {}, TypeError, r"seed must be an integer"),
+        ([0], {"activation": "softplus"}, ValueError, r"activation must be one of"),
+        ([0], {"depth": 0}, ValueError, r"depth must be an integer >= 1"),
+        ([0], {"alpha": 1.0}, ValueError, r"alpha applies only to elu"),
+        ([0], {"widht": 3}, TypeError, r"widht"),
+    ],
+)
+def test_train_seeds_rejects_before_any_training(monkeypatch, seeds, kwargs, error, match):
+    calls = []
+    monkeypatch.setattr(training, "train", lambda *a, **k: calls.append(1))
+    with pytest.raises(error, match=match):
+        train_seeds(seeds, **{"depth": 2, "width": 3, "steps": 5, **kwargs})
+    assert calls == []
+
+
+def test_package_reexports():
+    assert relu_vs_sigmoid.train is train and relu_vs_sigmoid.train_seeds is train_seeds
+    assert relu_vs_sigmoid.LN2 == LN2 and relu_vs_sigmoid.SOLVED_LOSS == SOLVED_LOSS
+    assert relu_vs_sigmoid.ACTIVATIONS == ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "maxout")
+    assert isinstance(relu_vs_sigmoid.__version__, str)
