@@ -4,18 +4,9 @@ network's forward pass, and weight snapshots."""
 from __future__ import annotations
 
 import os
-import tempfile
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
-# Keep Hypothesis' storage (example database, constants cache) out of the repository root: pyproject's
-# `norecursedirs` replaces pytest's default ignores, so once a `.hypothesis` folder exists in the root the
-# Hypothesis plugin warns "Skipping collection of '.hypothesis' directory ..." during collection, which
-# `filterwarnings = error` turns into a collection error for every later run. Remove this line once
-# `norecursedirs` also lists ".*" (or ".hypothesis"). Must run before Hypothesis first touches its storage.
-os.environ.setdefault(
-    "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "relu-vs-sigmoid-hypothesis")
-)
 
 import numpy as np
 import pytest
@@ -28,7 +19,9 @@ settings.register_profile("thorough", deadline=None, max_examples=1000)  # HYPOT
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
-def np_activation(name: str, z: np.ndarray, *, negative_slope: float = 0.1, alpha: float = 1.0, pieces: int = 2):
+def np_activation(
+    name: str, z: np.ndarray, *, negative_slope: float = 0.1, alpha: float = 1.0, pieces: int = 2
+):
     """Closed forms of the package's activations in float64."""
     z = np.asarray(z, dtype=np.float64)
     if name == "sigmoid":

@@ -113,7 +113,9 @@ def test_elu_large_input_does_not_overflow():
 @given(
     hnp.arrays(
         np.float32,
-        st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(2, 5)).map(lambda s: s[: 1 + (s[1] % 2)] + s[2:]),
+        st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(2, 5)).map(
+            lambda s: s[: 1 + (s[1] % 2)] + s[2:]
+        ),
         elements=st.floats(-100.0, 100.0, width=32, allow_subnormal=False),
     )
 )
@@ -136,11 +138,6 @@ def test_maxout_rejects_fewer_than_two_pieces(shape):
         A.maxout(np.zeros(shape, dtype=np.float32))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: activations.maxout's check `(z.shape[-1] or 2) < 2` treats k=0 like an unknown "
-    "size, so an empty last axis is accepted and reduce_max returns -inf instead of raising",
-)
 def test_maxout_rejects_zero_pieces():
     with pytest.raises(ValueError, match=r"k >= 2"):
         A.maxout(np.zeros((3, 0), dtype=np.float32))
@@ -185,7 +182,11 @@ def test_derivative_matches_finite_differences_and_autodiff(name, params, z):
 
 
 @given(
-    hnp.arrays(np.float32, st.tuples(st.integers(1, 4), st.integers(2, 4)), elements=st.floats(-10, 10, width=32, allow_subnormal=False))
+    hnp.arrays(
+        np.float32,
+        st.tuples(st.integers(1, 4), st.integers(2, 4)),
+        elements=st.floats(-10, 10, width=32, allow_subnormal=False),
+    )
 )
 def test_maxout_derivative_is_one_hot_of_the_largest_piece(z):
     top2 = np.sort(z, axis=-1)[:, -2:]
@@ -316,7 +317,9 @@ def test_unknown_name_lists_valid_names():
 
 @pytest.mark.parametrize("name", ["", "RELU", "softplus", " relu"])
 def test_unknown_names_rejected(name):
-    with pytest.raises(ValueError, match="activation must be one of sigmoid, tanh, relu, leaky_relu, elu, maxout"):
+    with pytest.raises(
+        ValueError, match="activation must be one of sigmoid, tanh, relu, leaky_relu, elu, maxout"
+    ):
         A.get(name)
 
 
@@ -386,7 +389,11 @@ def test_numpy_integer_pieces_accepted():
 @pytest.mark.parametrize(
     ("name", "kwargs", "match"),
     [
-        ("relu", {"negative_slope": 0.1}, r"negative_slope applies only to leaky_relu; got negative_slope=0.1 for 'relu'"),
+        (
+            "relu",
+            {"negative_slope": 0.1},
+            r"negative_slope applies only to leaky_relu; got negative_slope=0.1 for 'relu'",
+        ),
         ("sigmoid", {"alpha": 1.0}, r"alpha applies only to elu; got alpha=1.0 for 'sigmoid'"),
         ("elu", {"pieces": 2}, r"pieces applies only to maxout; got pieces=2 for 'elu'"),
         ("leaky_relu", {"alpha": 1.0}, r"alpha applies only to elu"),

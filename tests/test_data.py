@@ -75,13 +75,6 @@ def test_check_data_rejects(X, y, error, match):
         data.check_data(X, y)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeWarning,
-    reason="src bug: data._as_float_array casts to float32 before checking the range, so a finite "
-    "float64 value beyond float32 (1e39) emits 'RuntimeWarning: overflow encountered in cast' "
-    "(an error under filterwarnings=error) and is then reported as 'X must be finite; got inf'",
-)
 def test_check_data_rejects_values_beyond_float32_cleanly():
     with pytest.raises(ValueError, match=r"X"):
         data.check_data([[0.0, 1e39], [1.0, 1.0]], [0, 1])

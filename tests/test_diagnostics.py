@@ -19,7 +19,9 @@ X_XOR, Y_XOR = data.xor()
 # --- gradient_norms -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("depth", "activation"), [(1, "relu"), (3, "sigmoid"), (10, "sigmoid"), (4, "maxout")])
+@pytest.mark.parametrize(
+    ("depth", "activation"), [(1, "relu"), (3, "sigmoid"), (10, "sigmoid"), (4, "maxout")]
+)
 def test_gradient_norms_shape_and_values(depth, activation):
     model = build(depth=depth, width=5, activation=activation, seed=0)
     before = snapshot(model)
@@ -141,11 +143,20 @@ def test_dead_units_agree_with_the_forward_pass():
 
 @pytest.mark.parametrize(
     ("activation", "params"),
-    [("sigmoid", {}), ("tanh", {}), ("leaky_relu", {}), ("leaky_relu", {"negative_slope": 0.0}), ("elu", {}), ("maxout", {})],
+    [
+        ("sigmoid", {}),
+        ("tanh", {}),
+        ("leaky_relu", {}),
+        ("leaky_relu", {"negative_slope": 0.0}),
+        ("elu", {}),
+        ("maxout", {}),
+    ],
 )
 def test_dead_units_requires_relu(activation, params):
     model = build(depth=2, width=3, activation=activation, **params)
-    with pytest.raises(ValueError, match=rf"dead units are defined for relu networks; got activation '{activation}'"):
+    with pytest.raises(
+        ValueError, match=rf"dead units are defined for relu networks; got activation '{activation}'"
+    ):
         dead_units(model)
     with pytest.raises(ValueError, match="dead units are defined for relu networks"):
         has_dead_layer(model)
@@ -165,3 +176,11 @@ def test_package_reexports():
     assert relu_vs_sigmoid.gradient_norms is gradient_norms
     assert relu_vs_sigmoid.dead_units is dead_units
     assert relu_vs_sigmoid.has_dead_layer is has_dead_layer
+
+
+@pytest.mark.parametrize("X", [3.0, "xor"])
+def test_dead_units_rejects_scalar_input_naming_x(X):
+    model = build(depth=2, width=3, activation="relu")
+    with pytest.raises((TypeError, ValueError)) as info:
+        dead_units(model, X)
+    assert str(info.value).startswith("X must"), str(info.value)

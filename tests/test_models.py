@@ -60,7 +60,12 @@ def test_n_inputs():
 def test_maxout_weight_shapes(pieces):
     net = build(depth=3, width=4, activation="maxout", pieces=pieces)
     assert net.activation.pieces == pieces
-    assert [tuple(w.shape) for w in net.weights] == [(2, 4 * pieces), (4, 4 * pieces), (4, 4 * pieces), (4, 1)]
+    assert [tuple(w.shape) for w in net.weights] == [
+        (2, 4 * pieces),
+        (4, 4 * pieces),
+        (4, 4 * pieces),
+        (4, 1),
+    ]
     assert [tuple(b.shape) for b in net.biases] == [(4 * pieces,)] * 3 + [(1,)]
     fwd = net.forward(np.zeros((6, 2), np.float32))
     assert [tuple(z.shape) for z in fwd.pre_activations] == [(6, 4 * pieces)] * 3
@@ -227,7 +232,9 @@ def test_same_seed_same_weights_different_seed_different_weights():
     c = build(depth=3, width=4, seed=12)
     for wa, wb in zip(a.weights, b.weights, strict=True):
         np.testing.assert_array_equal(wa.numpy(), wb.numpy())
-    assert all(not np.array_equal(wa.numpy(), wc.numpy()) for wa, wc in zip(a.weights, c.weights, strict=True))
+    assert all(
+        not np.array_equal(wa.numpy(), wc.numpy()) for wa, wc in zip(a.weights, c.weights, strict=True)
+    )
 
 
 def test_seed_is_independent_of_global_random_state():
@@ -274,7 +281,11 @@ def test_weights_reproduce_numpy_generator():
         ({"n_inputs": 0}, ValueError, r"n_inputs must be an integer >= 1"),
         ({"activation": "relu", "alpha": 1.0}, ValueError, r"alpha applies only to elu"),
         ({"activation": "maxout", "pieces": 1}, ValueError, r"pieces must be an integer >= 2"),
-        ({"activation": "leaky_relu", "negative_slope": 2.0}, ValueError, r"negative_slope must be in \[0, 1\]"),
+        (
+            {"activation": "leaky_relu", "negative_slope": 2.0},
+            ValueError,
+            r"negative_slope must be in \[0, 1\]",
+        ),
         ({"activation": "elu", "alpha": 0.0}, ValueError, r"alpha must be > 0"),
     ],
 )

@@ -42,7 +42,8 @@ def _ln2_lines(ax):
     return [
         line
         for line in ax.get_lines()
-        if len(line.get_ydata()) == 2 and np.allclose(np.asarray(line.get_ydata(), float), LN2)
+        if len(line.get_ydata()) == 2
+        and np.allclose(np.asarray(line.get_ydata(), float), LN2)
         and line.get_transform() == ax.get_yaxis_transform()  # horizontal across the whole axes
     ]
 
@@ -170,13 +171,6 @@ def test_training_curves_runs_of_different_lengths_are_nan_padded():
     assert np.all(np.isnan(short[2:]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeWarning,
-    reason="src bug: plots.training_curves computes np.nanpercentile over columns where every run is "
-    "NaN, or where a run is inf, which emits 'RuntimeWarning: All-NaN slice encountered' / 'invalid "
-    "value encountered in subtract' (errors under filterwarnings=error) for diverged runs",
-)
 def test_training_curves_with_a_diverged_run():
     result = train(build(2, 5, "maxout", seed=0), steps=200, learning_rate=1e6)
     assert result.diverged
@@ -184,12 +178,6 @@ def test_training_curves_with_a_diverged_run():
     assert isinstance(ax, Axes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RuntimeWarning,
-    reason="src bug: an infinite final loss (diverged run) makes np.nanpercentile interpolate inf - inf: "
-    "'RuntimeWarning: invalid value encountered in subtract'",
-)
 def test_training_curves_with_an_infinite_loss():
     ax = plots.training_curves([fake_result([0.7, np.inf]), fake_result([0.7, 0.6, 0.5])])
     assert isinstance(ax, Axes)

@@ -94,7 +94,9 @@ def test_graph_has_the_lectures_scopes(run):
 
 def test_str_logdir_and_deeper_net(tmp_path):
     logdir = str(tmp_path / "a" / "b")
-    result = train(build(depth=10, width=5, activation="sigmoid", seed=0), steps=3, log_every=1, logdir=logdir)
+    result = train(
+        build(depth=10, width=5, activation="sigmoid", seed=0), steps=3, log_every=1, logdir=logdir
+    )
     scalars = tb.read_scalars(logdir)
     np.testing.assert_array_equal(scalars["cost"][0], [0, 1, 2, 3])
     np.testing.assert_allclose(scalars["cost"][1], result.loss, rtol=1e-6)
@@ -104,7 +106,9 @@ def test_str_logdir_and_deeper_net(tmp_path):
 
 
 def test_diverged_run_still_writes_its_log(tmp_path):
-    result = train(build(2, 5, "maxout", seed=0), steps=300, learning_rate=1e6, log_every=100, logdir=tmp_path)
+    result = train(
+        build(2, 5, "maxout", seed=0), steps=300, learning_rate=1e6, log_every=100, logdir=tmp_path
+    )
     assert result.diverged
     steps, cost = tb.read_scalars(tmp_path)["cost"]
     np.testing.assert_array_equal(steps, result.step)

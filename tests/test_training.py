@@ -84,7 +84,11 @@ def test_is_solved():
 
 
 @given(
-    hnp.arrays(np.float32, st.integers(1, 8).map(lambda n: (n, 1)), elements=st.floats(-60, 60, width=32, allow_subnormal=False)),
+    hnp.arrays(
+        np.float32,
+        st.integers(1, 8).map(lambda n: (n, 1)),
+        elements=st.floats(-60, 60, width=32, allow_subnormal=False),
+    ),
     st.data(),
 )
 def test_binary_cross_entropy_matches_closed_form(logits, draw):
@@ -110,7 +114,9 @@ def test_binary_cross_entropy_is_the_lectures_formula(logits, draw):
 def test_binary_cross_entropy_known_values():
     assert float(binary_cross_entropy([[0.0], [1.0]], [[0.0], [0.0]])) == pytest.approx(LN2, rel=1e-6)
     assert float(binary_cross_entropy([[1.0]], [[-200.0]])) == 200.0
-    assert float(binary_cross_entropy([[1.0]], [[2.0]])) == pytest.approx(math.log1p(math.exp(-2.0)), rel=1e-6)
+    assert float(binary_cross_entropy([[1.0]], [[2.0]])) == pytest.approx(
+        math.log1p(math.exp(-2.0)), rel=1e-6
+    )
 
 
 @pytest.mark.parametrize(
@@ -177,10 +183,13 @@ def test_gradients_match_float32_finite_differences(activation):
         assert g.shape == v.shape
     for var_index, entry in ENTRIES:
         fd = _finite_difference(model, var_index, entry, 1e-2, _loss_tf)
-        assert float(grads[var_index].numpy()[entry]) == pytest.approx(fd, rel=2e-2, abs=2e-4), (var_index, entry)
+        grad = float(grads[var_index].numpy()[entry])
+        assert grad == pytest.approx(fd, rel=2e-2, abs=2e-4), f"variable {var_index}, entry {entry}"
 
 
-@pytest.mark.parametrize(("activation", "params"), [("relu", {}), ("leaky_relu", {}), ("maxout", {"pieces": 2})])
+@pytest.mark.parametrize(
+    ("activation", "params"), [("relu", {}), ("leaky_relu", {}), ("maxout", {"pieces": 2})]
+)
 def test_gradients_match_float64_finite_differences(activation, params):
     # float64 reference forward pass, small steps: kinks are almost surely not crossed. Biases start at
     # 0, so the XOR input (0, 0) sits exactly on layer 1's kinks; move them off it first.
@@ -192,7 +201,8 @@ def test_gradients_match_float64_finite_differences(activation, params):
     before = snapshot(model)
     for var_index, entry in ENTRIES:
         fd = _finite_difference(model, var_index, entry, 1e-3, _loss_np64)
-        assert float(grads[var_index].numpy()[entry]) == pytest.approx(fd, rel=1e-3, abs=1e-5), (var_index, entry)
+        grad = float(grads[var_index].numpy()[entry])
+        assert grad == pytest.approx(fd, rel=1e-3, abs=1e-5), f"variable {var_index}, entry {entry}"
     assert_unchanged(model, before)
 
 
@@ -312,7 +322,13 @@ def test_result_shapes_and_schedule():
     assert np.all(r.grad_norms >= 0)
     assert r.layer_names == ("layer1", "layer2", "layer3", "last")
     assert r.seed == 0
-    assert r.config == {**model.config, "learning_rate": 0.05, "optimizer": "sgd", "steps": 250, "log_every": 100}
+    assert r.config == {
+        **model.config,
+        "learning_rate": 0.05,
+        "optimizer": "sgd",
+        "steps": 250,
+        "log_every": 100,
+    }
     assert r.final_loss == r.loss[-1] and r.final_accuracy == r.accuracy[-1]
     with pytest.raises(AttributeError):
         r.seed = 1  # frozen
@@ -320,7 +336,13 @@ def test_result_shapes_and_schedule():
 
 @pytest.mark.parametrize(
     ("steps", "log_every", "expected"),
-    [(250, 100, [0, 100, 200, 250]), (200, 100, [0, 100, 200]), (5, 10, [0, 5]), (1, 100, [0, 1]), (3, 1, [0, 1, 2, 3])],
+    [
+        (250, 100, [0, 100, 200, 250]),
+        (200, 100, [0, 100, 200]),
+        (5, 10, [0, 5]),
+        (1, 100, [0, 1]),
+        (3, 1, [0, 1, 2, 3]),
+    ],
 )
 def test_log_schedule(steps, log_every, expected):
     r = train(build(1, 2, "relu", seed=0), steps=steps, log_every=log_every)

@@ -262,7 +262,7 @@ def maxout(z) -> tf.Tensor:
     [1.0, 3.0]
     """
     z = _as_tensor(z)
-    if z.shape.rank is not None and (z.shape.rank < 1 or (z.shape[-1] or 2) < 2):
+    if z.shape.rank is not None and (z.shape.rank < 1 or (z.shape[-1] is not None and z.shape[-1] < 2)):
         raise ValueError(f"maxout needs z of shape (..., k) with k >= 2 pieces; got shape {z.shape}")
     return tf.reduce_max(z, axis=-1)
 

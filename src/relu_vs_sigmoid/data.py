@@ -103,4 +103,7 @@ def _as_float_array(value, name: str) -> np.ndarray:
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
         raise TypeError(f"{name} must be an array of numbers; got dtype {arr.dtype}")
+    too_big = np.isfinite(arr) & (np.abs(arr.astype(np.float64)) > np.finfo(np.float32).max)
+    if np.any(too_big):
+        raise ValueError(f"{name} must fit in float32 (|value| <= 3.4e38); got {arr[too_big].flat[0]}")
     return arr.astype(np.float32)

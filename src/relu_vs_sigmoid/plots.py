@@ -8,6 +8,7 @@ they read the same in a light or a dark theme.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -98,12 +99,20 @@ def activation_curves(
 
 
 def _stack(values: list[np.ndarray]) -> np.ndarray:
-    """Stack runs of unequal length (a diverged run stops early) into (n_runs, n_max), NaN-padded."""
+    """Stack runs of unequal length (a diverged run stops early) into (n_runs, n_max), NaN-padded;
+    non-finite values (a diverged run's last loss) become NaN too, so they are left out of the bands."""
     n = max(len(v) for v in values)
     out = np.full((len(values), n), np.nan)
     for i, v in enumerate(values):
-        out[i, : len(v)] = v
+        out[i, : len(v)] = np.where(np.isfinite(v), v, np.nan)
     return out
+
+
+def _quartiles(values: np.ndarray) -> np.ndarray:
+    """25th, 50th and 75th percentiles over axis 0, ignoring NaN; NaN where a column has no value."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "All-NaN slice encountered", RuntimeWarning)
+        return np.nanpercentile(values, [25, 50, 75], axis=0)
 
 
 def training_curves(
@@ -149,7 +158,7 @@ def training_curves(
     step = max((r.step for r in results), key=len)
     for run in values:
         ax.plot(step, run, color=color, alpha=0.15, linewidth=0.8)
-    lo, median, hi = np.nanpercentile(values, [25, 50, 75], axis=0)
+    lo, median, hi = _quartiles(values)
     ax.fill_between(step, lo, hi, color=color, alpha=0.25, linewidth=0)
     label = label or f"{activation} (median of {len(results)} seeds)"
     ax.plot(step, median, color=color, linewidth=2.2, label=label)
@@ -211,7 +220,8 @@ def gradient_norms(
         raise ValueError(f"layer_names must have {n_layers} entries, one per layer; got {len(names)}")
     ax = _new_axes(ax)
     x = np.arange(n_layers)
-    lo, median, hi = np.nanpercentile(norms, [25, 50, 75], axis=0)
+    norms = np.where(np.isfinite(norms), norms, np.nan)
+    lo, median, hi = _quartiles(norms)
     if len(norms) > 1:
         ax.fill_between(x, lo, hi, color=color, alpha=0.2, linewidth=0)
     ax.plot(x, median, marker="o", color=color, linewidth=2, label=label)

@@ -161,8 +161,9 @@ def read_scalars(logdir) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def read_graph(logdir) -> tf.compat.v1.GraphDef:
-    """The graph written to ``logdir``, as a ``GraphDef`` (its nodes carry the name scopes).
+def read_graph(logdir):
+    """The graph written to ``logdir``, as a ``GraphDef`` protocol buffer (TensorBoard's copy of
+    TensorFlow's message); ``graph.node`` lists the operations, whose names carry the name scopes.
 
     Raises
     ------
