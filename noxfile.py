@@ -10,6 +10,7 @@ import nox
 nox.needs_version = ">=2024.10"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["lint", "tests", "docs", "pages"]
+nox.options.reuse_venv = "yes"  # a rebuild re-uses the installed environment; CI starts from a clean clone
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -22,6 +23,13 @@ ENV = {
 
 def group(name: str) -> list[str]:
     return nox.project.dependency_groups(PYPROJECT, name)
+
+
+def install_docs(session: nox.Session) -> None:
+    """Install the docs group and the package, rebuilt from src/ every time so that a re-used
+    environment never runs stale code."""
+    session.install(".", *group("docs"))
+    session.install("--no-deps", "--force-reinstall", ".")
 
 
 @nox.session
@@ -47,7 +55,7 @@ def docs(session: nox.Session) -> None:
     and on the installed package (see docs/conf.py); `nox -s docs -- -E` rebuilds
     every page from scratch.
     """
-    session.install(".", *group("docs"))
+    install_docs(session)
     session.run(
         "sphinx-build",
         "-W",
@@ -69,7 +77,7 @@ def pages(session: nox.Session) -> None:
     This is what a reader gets by copying each snippet of a page into a fresh
     session; it fails if any page's code fails outside the site.
     """
-    session.install(".", *group("docs"))
+    install_docs(session)
     out = ROOT / "docs" / "_build" / "scripts"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
