@@ -83,7 +83,7 @@ def pages(session: nox.Session) -> None:
     out.mkdir(parents=True)
     pages = sorted(p for p in (ROOT / "docs").glob("*.md") if "```{code-cell}" in p.read_text())
     for page in pages:
-        script = out / f"{page.stem}.py"
+        script = out / f"page_{page.stem}.py"  # not "tensorboard.py": a script shadows modules of its name
         session.run("jupytext", "--quiet", "--to", "py:percent", "--output", str(script), str(page))
         session.log(f"running {page.name} as {script.relative_to(ROOT)}")
         session.run("python", str(script), env=ENV)
