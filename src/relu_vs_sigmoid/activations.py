@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import tensorflow as tf
 
-from ._validation import check_int, check_positive, check_unit_interval
+from ._validation import check_choice, check_int, check_positive, check_unit_interval
 
 __all__ = [
     "NAMES",
@@ -365,9 +365,7 @@ def check_name(name) -> str:
     """Return ``name`` if it is a known activation, else raise a clear error."""
     if not isinstance(name, str):
         raise TypeError(f"activation must be a string, one of {', '.join(NAMES)}; got {name!r}")
-    if name not in NAMES:
-        raise ValueError(f"activation must be one of {', '.join(NAMES)}; got {name!r}")
-    return name
+    return check_choice(name, "activation", NAMES)
 
 
 def check_pieces(pieces) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["X", "y", "xor", "check_data"]
+__all__ = ["X", "y", "xor", "check_data", "check_inputs"]
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 """The four XOR inputs, shape (4, 2), float32."""
@@ -76,10 +76,8 @@ def check_data(X, y, *, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray]:
     ...
     ValueError: y must contain only the labels 0 and 1; got 2.0
     """
-    X_arr = _as_float_array(X, "X")
+    X_arr = check_inputs(X, n_inputs=n_inputs)
     y_arr = _as_float_array(y, "y")
-    if X_arr.ndim != 2 or X_arr.shape[1] != n_inputs or X_arr.shape[0] < 1:
-        raise ValueError(f"X must have shape (n, {n_inputs}) with n >= 1; got shape {X_arr.shape}")
     if y_arr.ndim == 1:
         y_arr = y_arr[:, None]
     if y_arr.ndim != 2 or y_arr.shape[1] != 1:
@@ -88,13 +86,34 @@ def check_data(X, y, *, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(
             f"X and y must have the same number of rows; got {X_arr.shape[0]} and {y_arr.shape[0]}"
         )
-    for name, arr in (("X", X_arr), ("y", y_arr)):
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} must be finite; got {arr[~np.isfinite(arr)][0]}")
+    _check_finite(y_arr, "y")
     bad = y_arr[(y_arr != 0) & (y_arr != 1)]
     if bad.size:
         raise ValueError(f"y must contain only the labels 0 and 1; got {bad[0]}")
     return X_arr, y_arr
+
+
+def check_inputs(X, *, n_inputs: int = 2) -> np.ndarray:
+    """Validate inputs alone (no labels) and return them as a float32 array of shape (n, n_inputs).
+
+    Raises ``TypeError`` for non-numeric ``X`` and ``ValueError`` for a wrong
+    shape or a NaN or infinite value, as :func:`check_data` does.
+
+    Examples
+    --------
+    >>> check_inputs([[0, 1], [1, 1]]).shape
+    (2, 2)
+    """
+    X_arr = _as_float_array(X, "X")
+    if X_arr.ndim != 2 or X_arr.shape[1] != n_inputs or X_arr.shape[0] < 1:
+        raise ValueError(f"X must have shape (n, {n_inputs}) with n >= 1; got shape {X_arr.shape}")
+    return _check_finite(X_arr, "X")
+
+
+def _check_finite(arr: np.ndarray, name: str) -> np.ndarray:
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite; got {arr[~np.isfinite(arr)][0]}")
+    return arr
 
 
 def _as_float_array(value, name: str) -> np.ndarray:

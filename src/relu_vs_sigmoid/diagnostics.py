@@ -94,10 +94,7 @@ def dead_units(model: MLP, X=data.X) -> tuple[np.ndarray, ...]:
         raise ValueError(
             f"dead units are defined for relu networks; got activation {model.activation.name!r}"
         )
-    X_arr = np.asarray(X)
-    if X_arr.ndim != 2:
-        raise ValueError(f"X must have shape (n, {model.n_inputs}); got shape {X_arr.shape}")
-    X, _ = data.check_data(X_arr, np.zeros((len(X_arr), 1)), n_inputs=model.n_inputs)
+    X = data.check_inputs(X, n_inputs=model.n_inputs)
     fwd = model.forward(X)
     return tuple(np.all(z.numpy() <= 0, axis=0) for z in fwd.pre_activations)
 

@@ -214,10 +214,7 @@ def train(
     """
     model = check_model(model)
     X, y = data.check_data(X, y, n_inputs=model.n_inputs)
-    steps = check_int(steps, "steps", minimum=1)
-    log_every = check_int(log_every, "log_every", minimum=1)
-    learning_rate = check_positive(learning_rate, "learning_rate")
-    optimizer = check_choice(optimizer, "optimizer", OPTIMIZERS)
+    steps, learning_rate, optimizer, log_every = _check_schedule(steps, learning_rate, optimizer, log_every)
     X_t, y_t = tf.constant(X), tf.constant(y)
     update = _make_optimizer(optimizer, learning_rate, [*model.weights, *model.biases])
 
@@ -263,6 +260,16 @@ def train(
         grad_norms=np.stack([r[2] for r in rows]),
         y_hat=y_hat.numpy(),
         layer_names=model.layer_names,
+    )
+
+
+def _check_schedule(steps, learning_rate, optimizer, log_every) -> tuple[int, float, str, int]:
+    """The checks :func:`train` applies to its training arguments, in one place."""
+    return (
+        check_int(steps, "steps", minimum=1),
+        check_positive(learning_rate, "learning_rate"),
+        check_choice(optimizer, "optimizer", OPTIMIZERS),
+        check_int(log_every, "log_every", minimum=1),
     )
 
 
@@ -339,10 +346,9 @@ def train_seeds(
     if not seeds:
         raise ValueError("seeds must hold at least one seed; got none")
     models = [build(depth, width, activation, init=init, seed=seed, **activation_params) for seed in seeds]
-    kwargs = dict(steps=steps, learning_rate=learning_rate, optimizer=optimizer, log_every=log_every)
-    # Check the training arguments once, before the first run starts.
-    check_int(steps, "steps", minimum=1)
-    check_int(log_every, "log_every", minimum=1)
-    check_positive(learning_rate, "learning_rate")
-    check_choice(optimizer, "optimizer", OPTIMIZERS)
-    return [train(model, **kwargs) for model in models]
+    # Checked here too, so that a bad argument fails before the first run rather than after it.
+    steps, learning_rate, optimizer, log_every = _check_schedule(steps, learning_rate, optimizer, log_every)
+    return [
+        train(model, steps=steps, learning_rate=learning_rate, optimizer=optimizer, log_every=log_every)
+        for model in models
+    ]
