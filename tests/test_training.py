@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import relu_vs_sigmoid
 from relu_vs_sigmoid import data, training
+from relu_vs_sigmoid.data import X, y
 from relu_vs_sigmoid.models import build
 from relu_vs_sigmoid.training import (
     LN2,
@@ -24,10 +25,19 @@ from relu_vs_sigmoid.training import (
     is_solved,
     loss_and_gradients,
     train,
+    train_many,
     train_seeds,
 )
 
 X_XOR, Y_XOR = data.xor()
+
+
+def _assert_results_close(a: TrainResult, b: TrainResult, rtol: float = 1e-5, atol: float = 1e-6) -> None:
+    """Equal up to float32 rounding: what a batched computation guarantees against a single one."""
+    np.testing.assert_array_equal(a.step, b.step)
+    for field in ("loss", "accuracy", "grad_norms", "y_hat"):
+        np.testing.assert_allclose(getattr(a, field), getattr(b, field), rtol=rtol, atol=atol, err_msg=field)
+    assert a.seed == b.seed and a.config == b.config and a.layer_names == b.layer_names
 
 
 def _assert_results_equal(a: TrainResult, b: TrainResult) -> None:
@@ -431,9 +441,9 @@ def test_train_seeds_one_result_per_seed_in_order():
     assert [r.seed for r in results] == [2, 0, 1]
     assert all(isinstance(r, TrainResult) for r in results)
     assert all(r.config["learning_rate"] == 0.2 and r.config["depth"] == 2 for r in results)
-    # each equals a single train() run of the same configuration
+    # each equals a single train() run of the same configuration, to float32 rounding
     single = train(build(2, 3, "relu", seed=0), steps=20, log_every=10, learning_rate=0.2)
-    _assert_results_equal(results[1], single)
+    _assert_results_close(results[1], single)
     assert not np.array_equal(results[0].loss, results[1].loss)
 
 
@@ -465,9 +475,82 @@ def test_train_seeds_rejects_empty_seeds(seeds):
 )
 def test_train_seeds_rejects_before_any_training(monkeypatch, seeds, kwargs, error, match):
     calls = []
-    monkeypatch.setattr(training, "train", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(training, "_make_optimizer", lambda *a, **k: calls.append(1))
     with pytest.raises(error, match=match):
         train_seeds(seeds, **{"depth": 2, "width": 3, "steps": 5, **kwargs})
+    assert calls == []
+
+
+# --- train_many: the batched trainer ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("activation", "params", "optimizer", "learning_rate"),
+    [
+        ("sigmoid", {}, "sgd", 0.1),
+        ("relu", {}, "sgd", 0.01),
+        ("tanh", {}, "adam", 0.01),
+        ("leaky_relu", {"negative_slope": 0.2}, "sgd", 0.01),
+        ("elu", {}, "adam", 0.005),
+        ("maxout", {"pieces": 3}, "sgd", 0.01),
+    ],
+)
+def test_train_many_members_follow_train_step_by_step(activation, params, optimizer, learning_rate):
+    kwargs = dict(steps=400, learning_rate=learning_rate, optimizer=optimizer, log_every=20)
+    batched = train_many([build(3, 5, activation, seed=s, **params) for s in range(4)], **kwargs)
+    for seed, member in enumerate(batched):
+        single = train(build(3, 5, activation, seed=seed, **params), **kwargs)
+        _assert_results_close(member, single, rtol=1e-4, atol=1e-6)
+
+
+def test_train_many_writes_the_trained_weights_back():
+    nets = [build(2, 4, "relu", seed=s) for s in range(3)]
+    results = train_many(nets, steps=300, learning_rate=0.1)
+    for net, result in zip(nets, results, strict=True):
+        np.testing.assert_allclose(net(X).numpy(), result.y_hat, atol=1e-6)
+        twin = build(2, 4, "relu", seed=result.seed)
+        train(twin, steps=300, learning_rate=0.1)
+        for w, w_twin in zip(net.weights, twin.weights, strict=True):
+            np.testing.assert_allclose(w.numpy(), w_twin.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_train_many_deep_sigmoid_matches_the_lecture():
+    results = train_many([build(10, 5, "sigmoid", seed=s) for s in range(8)], steps=3000)
+    assert all(abs(r.final_loss - LN2) < 1e-3 and not r.solved for r in results)
+    assert all(r.grad_norms[0, 0] * 1000 <= r.grad_norms[0, -1] for r in results)
+
+
+def test_train_many_keeps_training_members_that_did_not_diverge():
+    # seed 0 at learning rate 1e6 overflows; the others train on a learning rate that works, so mix
+    # one exploding member into a batch by giving it absurd initial weights
+    nets = [build(2, 5, "maxout", seed=s) for s in range(3)]
+    nets[1].weights[0].assign(nets[1].weights[0] * 1e18)
+    nets[1].weights[1].assign(nets[1].weights[1] * 1e18)
+    results = train_many(nets, steps=300, learning_rate=0.1, log_every=100)
+    assert results[1].diverged and len(results[1].step) < 4
+    assert not results[0].diverged and not results[2].diverged
+    np.testing.assert_array_equal(results[0].step, [0, 100, 200, 300])
+    single = train(build(2, 5, "maxout", seed=2), steps=300, learning_rate=0.1, log_every=100)
+    _assert_results_close(results[2], single, rtol=1e-4)
+
+
+def test_train_many_rejects_bad_input_before_training(monkeypatch):
+    calls = []
+    monkeypatch.setattr(training, "_make_optimizer", lambda *a, **k: calls.append(1))
+    with pytest.raises(ValueError, match=r"models must hold at least one MLP; got none"):
+        train_many([])
+    with pytest.raises(TypeError, match=r"model must be a relu_vs_sigmoid.models.MLP; got str"):
+        train_many([build(2, 3), "net"])
+    with pytest.raises(ValueError, match=r"models must share one architecture; models\[0\] is MLP\(2→3→3→1"):
+        train_many([build(2, 3), build(2, 4)])
+    with pytest.raises(ValueError, match=r"models must share one architecture"):
+        train_many([build(2, 3, "relu"), build(2, 3, "tanh")])
+    with pytest.raises(ValueError, match=r"models must share one architecture"):
+        train_many([build(2, 3, "leaky_relu"), build(2, 3, "leaky_relu", negative_slope=0.2)])
+    with pytest.raises(ValueError, match=r"steps must be an integer >= 1"):
+        train_many([build(2, 3)], steps=0)
+    with pytest.raises(ValueError, match=r"X must have shape"):
+        train_many([build(2, 3)], np.zeros((4, 3)), y)
     assert calls == []
 
 

@@ -13,7 +13,7 @@ from .activations import NAMES as ACTIVATIONS
 from .data import xor
 from .diagnostics import dead_units, gradient_norms, has_dead_layer
 from .models import MLP, build
-from .training import LN2, SOLVED_LOSS, TrainResult, train, train_seeds
+from .training import LN2, SOLVED_LOSS, TrainResult, train, train_many, train_seeds
 
 try:
     __version__ = version("relu-vs-sigmoid")
@@ -31,6 +31,7 @@ __all__ = [
     "gradient_norms",
     "has_dead_layer",
     "train",
+    "train_many",
     "train_seeds",
     "xor",
     "__version__",

@@ -28,6 +28,7 @@ __all__ = [
     "is_solved",
     "loss_and_gradients",
     "train",
+    "train_many",
     "train_seeds",
 ]
 
@@ -226,11 +227,10 @@ def train(
     @tf.function
     def measure():
         loss, fwd, grads = loss_and_gradients(model, X_t, y_t)
-        accuracy = tf.reduce_mean(tf.cast(tf.cast(fwd.y_hat > 0.5, tf.float32) == y_t, tf.float32))
         norms = tf.stack([tf.norm(g) for g in grads[: model.depth + 1]])
-        return loss, accuracy, norms, fwd.y_hat
+        return loss, _accuracy(fwd.y_hat, y_t), norms, fwd.y_hat
 
-    log_steps = sorted({*range(0, steps, log_every), steps})
+    log_steps = _log_steps(steps, log_every)
     writer = tensorboard.Writer(logdir, model, X_t, y_t, binary_cross_entropy) if logdir is not None else None
     rows, done = [], 0
     try:
@@ -261,6 +261,16 @@ def train(
         y_hat=y_hat.numpy(),
         layer_names=model.layer_names,
     )
+
+
+def _log_steps(steps: int, log_every: int) -> list[int]:
+    """Updates done at each logged row: 0, log_every, 2 log_every, …, and steps."""
+    return sorted({*range(0, steps, log_every), steps})
+
+
+def _accuracy(y_hat: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
+    """Fraction of examples on the right side of 0.5, over the last two axes (n, 1)."""
+    return tf.reduce_mean(tf.cast(tf.cast(y_hat > 0.5, tf.float32) == y, tf.float32), axis=(-2, -1))
 
 
 def _check_schedule(steps, learning_rate, optimizer, log_every) -> tuple[int, float, str, int]:
@@ -312,7 +322,7 @@ def train_seeds(
     log_every: int = 100,
     **activation_params,
 ) -> list[TrainResult]:
-    """Train one network per seed, all of the same configuration, on XOR.
+    """Train one network per seed, all of the same configuration, on XOR, together (see :func:`train_many`).
 
     Parameters
     ----------
@@ -346,9 +356,160 @@ def train_seeds(
     if not seeds:
         raise ValueError("seeds must hold at least one seed; got none")
     models = [build(depth, width, activation, init=init, seed=seed, **activation_params) for seed in seeds]
-    # Checked here too, so that a bad argument fails before the first run rather than after it.
+    return train_many(
+        models, steps=steps, learning_rate=learning_rate, optimizer=optimizer, log_every=log_every
+    )
+
+
+def train_many(
+    models,
+    X=data.X,
+    y=data.y,
+    *,
+    steps: int = 10_000,
+    learning_rate: float = 0.1,
+    optimizer: str = "sgd",
+    log_every: int = 100,
+) -> list[TrainResult]:
+    """Train several networks of one architecture at once, as one batched computation.
+
+    Every weight matrix of the E networks is stacked along a leading ensemble
+    axis, shape (E, n_in, n_out), and each layer is one batched matmul, so a
+    step costs about as much for 32 networks as for one. The networks stay
+    independent: the summed loss has, for each member, the gradient of that
+    member's own loss. Member i therefore follows ``train(models[i], X, y, ...)``
+    step by step (to float32 rounding), and its trained weights are written back
+    into ``models[i]``, so the models are updated in place just as :func:`train`
+    updates one.
+
+    Parameters
+    ----------
+    models : sequence of MLP
+        At least one network; all with the same widths, activation (and its
+        parameters) and number of inputs. Their seeds may differ.
+    X, y, steps, learning_rate, optimizer, log_every
+        As in :func:`train`.
+
+    Returns
+    -------
+    list of TrainResult
+        One per model, in order. A member whose loss stops being finite is
+        marked ``diverged`` and its logs end at that log point, as in :func:`train`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Before any update, for an empty ``models``, a model that is not an
+        :class:`MLP`, models of different architectures, or anything
+        :func:`train` would reject.
+
+    Examples
+    --------
+    >>> from relu_vs_sigmoid.models import build
+    >>> nets = [build(depth=10, width=5, activation="sigmoid", seed=s) for s in range(3)]
+    >>> results = train_many(nets, steps=500)
+    >>> [r.seed for r in results], [round(r.final_loss, 4) for r in results]
+    ([0, 1, 2], [0.6931, 0.6931, 0.6931])
+    """
+    models = [check_model(m) for m in models]
+    if not models:
+        raise ValueError("models must hold at least one MLP; got none")
+    first = models[0]
+    shape = _architecture(first)
+    for i, m in enumerate(models[1:], start=1):
+        if _architecture(m) != shape:
+            raise ValueError(
+                f"models must share one architecture; models[0] is {_describe(first)}, "
+                f"models[{i}] is {_describe(m)}"
+            )
+    X, y = data.check_data(X, y, n_inputs=first.n_inputs)
     steps, learning_rate, optimizer, log_every = _check_schedule(steps, learning_rate, optimizer, log_every)
-    return [
-        train(model, steps=steps, learning_rate=learning_rate, optimizer=optimizer, log_every=log_every)
-        for model in models
+
+    E, n = len(models), len(X)
+    X_t = tf.broadcast_to(tf.constant(X), (E, n, first.n_inputs))
+    y_t = tf.broadcast_to(tf.constant(y), (E, n, 1))
+    weights = [tf.Variable(tf.stack([m.weights[i] for m in models])) for i in range(first.depth + 1)]
+    biases = [
+        tf.Variable(tf.stack([m.biases[i] for m in models])[:, None, :]) for i in range(first.depth + 1)
     ]
+    variables = [*weights, *biases]
+    update = _make_optimizer(optimizer, learning_rate, variables)
+    act = first.activation
+
+    def logits():
+        h = X_t
+        for W, b, width in zip(weights[:-1], biases[:-1], first.widths, strict=True):
+            z = tf.matmul(h, W) + b  # (E, n, width * pieces)
+            h = act.function(tf.reshape(z, (E, n, width, act.pieces))) if act.pieces > 1 else act.function(z)
+        return tf.matmul(h, weights[-1]) + biases[-1]  # (E, n, 1)
+
+    def loss_and_grads():
+        with tf.GradientTape() as tape:
+            s = logits()
+            losses = tf.reduce_mean(
+                tf.nn.sigmoid_cross_entropy_with_logits(labels=y_t, logits=s), axis=(1, 2)
+            )
+            total = tf.reduce_sum(losses)  # member e's gradient is that of its own loss
+        return losses, s, tape.gradient(total, variables)
+
+    @tf.function
+    def run(n_updates):
+        for _ in tf.range(n_updates):
+            update(loss_and_grads()[2])
+
+    @tf.function
+    def measure():
+        losses, s, grads = loss_and_grads()
+        y_hat = tf.sigmoid(s)
+        norms = tf.stack([tf.norm(g, axis=(1, 2)) for g in grads[: first.depth + 1]], axis=1)  # (E, L+1)
+        return losses, _accuracy(y_hat, y_t), norms, y_hat
+
+    log_steps = _log_steps(steps, log_every)
+    loss_rows, acc_rows, norm_rows, y_hat_rows, done = [], [], [], [], 0
+    for s in log_steps:
+        if s > done:
+            run(tf.constant(s - done))
+            done = s
+        losses, accuracy, norms, y_hat = measure()
+        loss_rows.append(losses.numpy())
+        acc_rows.append(accuracy.numpy())
+        norm_rows.append(norms.numpy())
+        y_hat_rows.append(y_hat.numpy())
+        if not np.isfinite(loss_rows[-1]).any():
+            break  # every member has diverged
+    loss_log, acc_log = np.stack(loss_rows), np.stack(acc_rows)  # (n_logged, E)
+    norm_log, y_hat_log = np.stack(norm_rows), np.stack(y_hat_rows)  # (n_logged, E, L+1), (n_logged, E, n, 1)
+
+    for e, m in enumerate(models):
+        for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+            m.weights[i].assign(W[e])
+            m.biases[i].assign(b[e, 0])
+    results = []
+    for e, m in enumerate(models):
+        bad = np.flatnonzero(~np.isfinite(loss_log[:, e]))
+        k = int(bad[0]) + 1 if bad.size else len(loss_log)  # rows kept: up to the first non-finite loss
+        config = dict(
+            m.config, learning_rate=learning_rate, optimizer=optimizer, steps=steps, log_every=log_every
+        )
+        results.append(
+            TrainResult(
+                config=config,
+                seed=m.seed,
+                step=np.array(log_steps[:k], dtype=np.int64),
+                loss=loss_log[:k, e].astype(np.float64),
+                accuracy=acc_log[:k, e].astype(np.float64),
+                grad_norms=norm_log[:k, e],
+                y_hat=y_hat_log[k - 1, e],
+                layer_names=m.layer_names,
+            )
+        )
+    return results
+
+
+def _architecture(model: MLP) -> tuple:
+    c = model.config
+    return (model.widths, model.n_inputs, model.activation.name, c["negative_slope"], c["alpha"], c["pieces"])
+
+
+def _describe(model: MLP) -> str:
+    return f"{model!r} with {model.activation.formula!r}"
