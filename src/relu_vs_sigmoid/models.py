@@ -18,7 +18,7 @@ import tensorflow as tf
 from . import activations
 from ._validation import check_choice, check_int
 
-__all__ = ["INITS", "MLP", "Forward", "build"]
+__all__ = ["INITS", "MLP", "Forward", "build", "initial_weights"]
 
 INITS = ("uniform", "glorot", "he")
 """Weight initialisers: the lecture's U(-1, 1), Glorot uniform, He normal. Biases start at 0."""
@@ -114,15 +114,13 @@ class MLP(tf.Module):
             "pieces": pieces,
         }
 
-        rng = np.random.default_rng(self.seed)
-        k = self.activation.pieces
-        fan_ins = (self.n_inputs, *self.widths)
-        fan_outs = (*(w * k for w in self.widths), 1)
         weights, biases = [], []
-        for i, (fan_in, fan_out) in enumerate(zip(fan_ins, fan_outs, strict=True), start=1):
-            w = _initial_weights(rng, self.init, fan_in, fan_out)
+        drawn = initial_weights(
+            self.widths, init=self.init, seed=self.seed, n_inputs=self.n_inputs, pieces=self.activation.pieces
+        )
+        for i, w in enumerate(drawn, start=1):
             weights.append(tf.Variable(w, name=f"Weight{i}"))
-            biases.append(tf.Variable(tf.zeros([fan_out]), name=f"Bias{i}"))
+            biases.append(tf.Variable(tf.zeros([w.shape[1]]), name=f"Bias{i}"))
         self.weights = tuple(weights)
         self.biases = tuple(biases)
 
@@ -231,6 +229,59 @@ def check_model(model) -> MLP:
     if not isinstance(model, MLP):
         raise TypeError(f"model must be a relu_vs_sigmoid.models.MLP; got {type(model).__name__}")
     return model
+
+
+def initial_weights(
+    widths: Sequence[int], *, init: str = "uniform", seed: int = 0, n_inputs: int = 2, pieces: int = 1
+) -> list[np.ndarray]:
+    """The initial weight matrices of ``MLP(widths, init=init, seed=seed, ...)``, drawn in numpy.
+
+    The matrices are drawn layer by layer from one ``numpy.random.default_rng(seed)``,
+    so the first k hidden layers of a deeper network of the same width and seed are
+    the same matrices: ``initial_weights([5] * 12, seed=s)[:3]`` equals
+    ``initial_weights([5] * 3, seed=s)[:3]``. This lets one draw of deep networks
+    answer questions about every shallower depth (see
+    :func:`relu_vs_sigmoid.experiments.born_dead`).
+
+    Parameters
+    ----------
+    widths : sequence of int
+        Units per hidden layer, each ≥ 1.
+    init : str
+        One of :data:`INITS`; see :class:`MLP`.
+    seed : int
+        ≥ 0.
+    n_inputs : int
+        Input features, ≥ 1.
+    pieces : int
+        Linear pieces per unit (Maxout's k; 1 for every other activation): hidden
+        layer i has ``widths[i] * pieces`` columns.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        float32, shapes (n_inputs, widths[0] * pieces), …, (widths[-1], 1): one
+        per hidden layer, then the output layer's.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an unknown ``init``, or a width, seed, ``n_inputs`` or ``pieces`` out of range.
+
+    Examples
+    --------
+    >>> [w.shape for w in initial_weights([5, 4], seed=0)]
+    [(2, 5), (5, 4), (4, 1)]
+    >>> bool((initial_weights([5] * 12, seed=7)[2] == initial_weights([5] * 3, seed=7)[2]).all())
+    True
+    """
+    widths = tuple(check_int(w, "width", minimum=1) for w in widths)
+    init = check_choice(init, "init", INITS)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    pieces = check_int(pieces, "pieces", minimum=1)
+    fan_ins = (check_int(n_inputs, "n_inputs", minimum=1), *widths)
+    fan_outs = (*(w * pieces for w in widths), 1)
+    return [_initial_weights(rng, init, a, b) for a, b in zip(fan_ins, fan_outs, strict=True)]
 
 
 def _initial_weights(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> np.ndarray:

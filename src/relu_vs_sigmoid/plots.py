@@ -18,7 +18,15 @@ from matplotlib.axes import Axes
 from . import activations
 from .training import LN2, TrainResult
 
-__all__ = ["COLORS", "MAXOUT_EXAMPLE", "activation_curves", "training_curves", "gradient_norms"]
+__all__ = [
+    "COLORS",
+    "LABELS",
+    "MAXOUT_EXAMPLE",
+    "activation_curves",
+    "training_curves",
+    "gradient_norms",
+    "solved_heatmap",
+]
 
 COLORS = {
     "sigmoid": "#D55E00",  # vermillion
@@ -231,4 +239,72 @@ def gradient_norms(
     ax.set_ylabel("gradient norm ‖∂L/∂W‖ (log scale)")
     if label:
         ax.legend(frameon=False)
+    return ax
+
+
+LABELS = {
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "elu": "ELU",
+    "maxout": "Maxout",
+}
+"""How the figures name each activation."""
+
+
+def solved_heatmap(rates, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+    """A depth × activation map of the fraction of seeds solved, each cell labelled "k/n".
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        From :func:`relu_vs_sigmoid.experiments.solved_rate` grouped by
+        ``("activation", "depth")`` (or with a single ``width``): columns
+        ``activation``, ``depth``, ``n``, ``count`` and ``rate``. Rows are the
+        activations in order of first appearance, columns the depths in
+        increasing order; a missing (activation, depth) pair is left blank.
+    ax : Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    Axes
+        With a colour bar "fraction of seeds solved" from 0 to 1 (the sequential,
+        colour-blind-safe ``cividis`` map), and cell labels in black or white,
+        whichever contrasts more with the cell.
+
+    Raises
+    ------
+    ValueError
+        If a required column is missing, or an (activation, depth) pair appears twice.
+    """
+    missing = [c for c in ("activation", "depth", "n", "count", "rate") if c not in rates.columns]
+    if missing:
+        raise ValueError(f"rates needs the columns {', '.join(missing)}; it has {', '.join(rates.columns)}")
+    if rates.duplicated(["activation", "depth"]).any():
+        raise ValueError("rates must hold one row per (activation, depth); group by width first")
+    names = list(dict.fromkeys(rates["activation"]))
+    depths = sorted(set(rates["depth"]))
+    grid = np.full((len(names), len(depths)), np.nan)
+    labels = {}
+    for row in rates.itertuples():
+        i, j = names.index(row.activation), depths.index(row.depth)
+        grid[i, j] = row.rate
+        labels[i, j] = f"{row.count}/{row.n}"
+    ax = _new_axes(ax, figsize=(0.55 * len(depths) + 2.6, 0.45 * len(names) + 1.3))
+    cmap = plt.get_cmap("cividis")
+    image = ax.imshow(grid, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
+    for (i, j), text in labels.items():
+        r, g, b, _ = cmap(grid[i, j])
+        luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        ax.text(
+            j, i, text, ha="center", va="center", fontsize=7, color="black" if luminance > 0.5 else "white"
+        )
+    ax.set_xticks(range(len(depths)), [str(d) for d in depths])
+    ax.set_yticks(range(len(names)), [LABELS.get(a, a) for a in names])
+    ax.set_xlabel("depth (hidden layers)")
+    if title:
+        ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax, label="fraction of seeds solved", fraction=0.04, pad=0.02)
     return ax

@@ -8,14 +8,16 @@ it into NaN or infinity. The lecture writes the same loss as
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
+from tqdm.auto import tqdm
 
-from . import data, tensorboard
+from . import activations, data, tensorboard
 from ._validation import check_choice, check_int, check_positive
 from .models import MLP, build, check_model
 
@@ -30,6 +32,8 @@ __all__ = [
     "train",
     "train_many",
     "train_seeds",
+    "Member",
+    "train_members",
 ]
 
 OPTIMIZERS = ("sgd", "adam")
@@ -46,6 +50,25 @@ LN2 = math.log(2.0)
 """ln 2 ≈ 0.6931 nats: the cross-entropy of predicting 0.5 for balanced labels."""
 
 
+class _OwnRetracing(logging.Filter):
+    """Drop TensorFlow's "frequent retracing" warning when it is about this module's loops.
+
+    :func:`train` and :func:`train_many` compile a new loop for every call, by
+    design (each closes over its own variables), so a sweep of many calls
+    trips TensorFlow's heuristic. Warnings about any other function pass.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (
+            "triggered tf.function retracing" in message
+            and ("train_many.<locals>" in message or "train.<locals>" in message)
+        )
+
+
+tf.get_logger().addFilter(_OwnRetracing())
+
+
 @dataclass(frozen=True)
 class TrainResult:
     """What one training run measured, logged every ``log_every`` updates."""
@@ -58,6 +81,22 @@ class TrainResult:
     grad_norms: np.ndarray  # (n_logged, depth + 1), L2 norm of dloss/dWeight_i per layer
     y_hat: np.ndarray  # (n, 1), final predicted probabilities of label 1
     layer_names: tuple[str, ...] = field(default=())  # ("layer1", …, "last"), columns of grad_norms
+    n_dead_units: np.ndarray | None = None  # (depth,), int: dead units per hidden layer at the end; relu only
+
+    @property
+    def first_solved_step(self) -> int | None:
+        """The first logged step at which the run was solved (see :func:`is_solved`), or None.
+
+        Exact to the logging interval: the run was solved at some update in
+        (``first_solved_step - log_every``, ``first_solved_step``].
+        """
+        rows = zip(self.step, self.loss, self.accuracy, strict=True)
+        return next((int(step) for step, loss, acc in rows if is_solved(loss, acc)), None)
+
+    @property
+    def dead_layer(self) -> bool | None:
+        """Whether some hidden layer ended with every unit dead (relu only; None for other activations)."""
+        return None if self.n_dead_units is None else bool(np.any(self.n_dead_units == self.config["widths"]))
 
     @property
     def final_loss(self) -> float:
@@ -160,6 +199,7 @@ def train(
     optimizer: str = "sgd",
     log_every: int = 100,
     logdir: str | Path | None = None,
+    progress: bool = False,
 ) -> TrainResult:
     """Train ``model`` on (X, y) by full-batch gradient descent; the model's variables are updated in place.
 
@@ -187,10 +227,14 @@ def train(
         If given, TensorBoard event files are written here (graph, cost and
         accuracy scalars, gradient norms, weight and activation histograms)
         and flushed before ``train`` returns; see :mod:`relu_vs_sigmoid.tensorboard`.
+    progress : bool
+        Show a progress bar of the updates on stderr (tqdm). Off by default.
 
     Returns
     -------
     TrainResult
+        For a relu network, ``n_dead_units`` counts each hidden layer's dead
+        units after the last update (see :func:`relu_vs_sigmoid.diagnostics.dead_units`).
         If the loss stops being finite (the weights overflowed float32: an
         exploding gradient, which a too-large learning rate can cause), training
         stops at that log point and the result's ``diverged`` is True; its last
@@ -233,10 +277,12 @@ def train(
     log_steps = _log_steps(steps, log_every)
     writer = tensorboard.Writer(logdir, model, X_t, y_t, binary_cross_entropy) if logdir is not None else None
     rows, done = [], 0
+    bar = tqdm(total=steps, unit="step", desc=_describe(model), disable=not progress, leave=False)
     try:
         for s in log_steps:
             if s > done:
                 run(tf.constant(s - done))
+                bar.update(s - done)
                 done = s
             loss, accuracy, norms, y_hat = measure()
             rows.append((float(loss), float(accuracy), norms.numpy()))
@@ -245,8 +291,13 @@ def train(
             if not math.isfinite(rows[-1][0]):
                 break  # the weights overflowed float32: nothing more to learn from this run
     finally:
+        bar.close()
         if writer is not None:
             writer.close()
+    n_dead = None
+    if model.activation.name == "relu":
+        pre_activations = model.forward(X_t).pre_activations
+        n_dead = np.array([int(np.all(z.numpy() <= 0, axis=0).sum()) for z in pre_activations])
 
     config = dict(
         model.config, learning_rate=learning_rate, optimizer=optimizer, steps=steps, log_every=log_every
@@ -260,6 +311,7 @@ def train(
         grad_norms=np.stack([r[2] for r in rows]),
         y_hat=y_hat.numpy(),
         layer_names=model.layer_names,
+        n_dead_units=n_dead,
     )
 
 
@@ -320,6 +372,7 @@ def train_seeds(
     learning_rate: float = 0.1,
     optimizer: str = "sgd",
     log_every: int = 100,
+    progress: bool = False,
     **activation_params,
 ) -> list[TrainResult]:
     """Train one network per seed, all of the same configuration, on XOR, together (see :func:`train_many`).
@@ -330,7 +383,7 @@ def train_seeds(
         One run per seed, each seed ≥ 0; at least one.
     depth, width, activation, init
         The network, as in :func:`relu_vs_sigmoid.models.build`.
-    steps, learning_rate, optimizer, log_every
+    steps, learning_rate, optimizer, log_every, progress
         As in :func:`train`.
     **activation_params
         ``negative_slope``, ``alpha`` or ``pieces``, as in :func:`relu_vs_sigmoid.activations.get`.
@@ -357,7 +410,12 @@ def train_seeds(
         raise ValueError("seeds must hold at least one seed; got none")
     models = [build(depth, width, activation, init=init, seed=seed, **activation_params) for seed in seeds]
     return train_many(
-        models, steps=steps, learning_rate=learning_rate, optimizer=optimizer, log_every=log_every
+        models,
+        steps=steps,
+        learning_rate=learning_rate,
+        optimizer=optimizer,
+        log_every=log_every,
+        progress=progress,
     )
 
 
@@ -370,8 +428,9 @@ def train_many(
     learning_rate: float = 0.1,
     optimizer: str = "sgd",
     log_every: int = 100,
+    progress: bool = False,
 ) -> list[TrainResult]:
-    """Train several networks of one architecture at once, as one batched computation.
+    """Train several networks of one shape at once, as one batched computation.
 
     Every weight matrix of the E networks is stacked along a leading ensemble
     axis, shape (E, n_in, n_out), and each layer is one batched matmul, so a
@@ -382,12 +441,18 @@ def train_many(
     into ``models[i]``, so the models are updated in place just as :func:`train`
     updates one.
 
+    The members may use different activations, as long as their weight matrices
+    have the same shapes: a sweep over sigmoid, tanh, relu, leaky_relu and elu
+    at one depth and width is one computation, and each activation is applied
+    to its own members only.
+
     Parameters
     ----------
     models : sequence of MLP
-        At least one network; all with the same widths, activation (and its
-        parameters) and number of inputs. Their seeds may differ.
-    X, y, steps, learning_rate, optimizer, log_every
+        At least one network; all with the same hidden widths, number of inputs
+        and Maxout pieces (so that their weight matrices have the same shapes).
+        Their seeds and activations may differ.
+    X, y, steps, learning_rate, optimizer, log_every, progress
         As in :func:`train`.
 
     Returns
@@ -400,7 +465,7 @@ def train_many(
     ------
     ValueError, TypeError
         Before any update, for an empty ``models``, a model that is not an
-        :class:`MLP`, models of different architectures, or anything
+        :class:`MLP`, models whose weight shapes differ, or anything
         :func:`train` would reject.
 
     Examples
@@ -410,6 +475,9 @@ def train_many(
     >>> results = train_many(nets, steps=500)
     >>> [r.seed for r in results], [round(r.final_loss, 4) for r in results]
     ([0, 1, 2], [0.6931, 0.6931, 0.6931])
+    >>> mixed = [build(depth=2, width=5, activation=a, seed=0) for a in ("sigmoid", "relu")]
+    >>> [r.config["activation"] for r in train_many(mixed, steps=10)]
+    ['sigmoid', 'relu']
     """
     models = [check_model(m) for m in models]
     if not models:
@@ -419,33 +487,95 @@ def train_many(
     for i, m in enumerate(models[1:], start=1):
         if _architecture(m) != shape:
             raise ValueError(
-                f"models must share one architecture; models[0] is {_describe(first)}, "
-                f"models[{i}] is {_describe(m)}"
+                f"models must share one weight shape (widths, inputs, Maxout pieces); "
+                f"models[0] is {_describe(first)}, models[{i}] is {_describe(m)}"
             )
     X, y = data.check_data(X, y, n_inputs=first.n_inputs)
-    steps, learning_rate, optimizer, log_every = _check_schedule(steps, learning_rate, optimizer, log_every)
+    schedule = _check_schedule(steps, learning_rate, optimizer, log_every)
+    members = [
+        Member(dict(m.config), m.activation, [w.numpy() for w in m.weights], [b.numpy() for b in m.biases])
+        for m in models
+    ]
+    results, weights, biases = train_members(members, X, y, *schedule, progress=progress)
+    for e, m in enumerate(models):
+        for i in range(first.depth + 1):
+            m.weights[i].assign(weights[i][e])
+            m.biases[i].assign(biases[i][e])
+    return results
 
-    E, n = len(models), len(X)
-    X_t = tf.broadcast_to(tf.constant(X), (E, n, first.n_inputs))
+
+@dataclass(frozen=True)
+class Member:
+    """One network of a batch, as :func:`train_members` takes it: no ``tf.Variable`` needed.
+
+    ``config`` is :attr:`relu_vs_sigmoid.models.MLP.config` (activation,
+    depth, widths, init, seed and activation parameters); ``weights`` and
+    ``biases`` are the initial values, float32 arrays of the shapes an
+    :class:`~relu_vs_sigmoid.models.MLP` of that config holds.
+    """
+
+    config: dict
+    activation: activations.Activation
+    weights: list  # (n_in, n_out) per layer
+    biases: list  # (n_out,) per layer
+
+
+def train_members(
+    members: list[Member],
+    X: np.ndarray,
+    y: np.ndarray,
+    steps: int,
+    learning_rate: float,
+    optimizer: str,
+    log_every: int,
+    *,
+    progress: bool = False,
+) -> tuple[list[TrainResult], list[np.ndarray], list[np.ndarray]]:
+    """The batched loop behind :func:`train_many` and :func:`relu_vs_sigmoid.experiments.sweep`.
+
+    Takes checked arguments (``X`` and ``y`` as :func:`relu_vs_sigmoid.data.check_data`
+    returns them) and members whose weights have one set of shapes. Returns
+    the results in the members' order and the trained weights and biases,
+    stacked: shapes (E, n_in, n_out) and (E, n_out) per layer.
+    """
+    # Members with the same activation sit next to each other, so that each activation
+    # is applied to one contiguous slice of the ensemble axis.
+    keys = [_activation_key(m.config) for m in members]
+    group_keys = list(dict.fromkeys(keys))
+    order = sorted(range(len(members)), key=lambda e: group_keys.index(keys[e]))
+    sorted_members = [members[e] for e in order]
+    group_sizes = [keys.count(k) for k in group_keys]
+    group_acts = [sorted_members[sum(group_sizes[:g])].activation for g in range(len(group_keys))]
+    widths, pieces = members[0].config["widths"], members[0].activation.pieces
+    n_layers = len(widths) + 1
+
+    E, n = len(members), len(X)
+    X_t = tf.broadcast_to(tf.constant(X), (E, n, X.shape[1]))
     y_t = tf.broadcast_to(tf.constant(y), (E, n, 1))
-    weights = [tf.Variable(tf.stack([m.weights[i] for m in models])) for i in range(first.depth + 1)]
+    weights = [tf.Variable(np.stack([m.weights[i] for m in sorted_members])) for i in range(n_layers)]
     biases = [
-        tf.Variable(tf.stack([m.biases[i] for m in models])[:, None, :]) for i in range(first.depth + 1)
+        tf.Variable(np.stack([m.biases[i] for m in sorted_members])[:, None, :]) for i in range(n_layers)
     ]
     variables = [*weights, *biases]
     update = _make_optimizer(optimizer, learning_rate, variables)
-    act = first.activation
 
-    def logits():
-        h = X_t
-        for W, b, width in zip(weights[:-1], biases[:-1], first.widths, strict=True):
-            z = tf.matmul(h, W) + b  # (E, n, width * pieces)
-            h = act.function(tf.reshape(z, (E, n, width, act.pieces))) if act.pieces > 1 else act.function(z)
-        return tf.matmul(h, weights[-1]) + biases[-1]  # (E, n, 1)
+    def activate(z, width):
+        parts = tf.split(z, group_sizes, axis=0) if len(group_sizes) > 1 else [z]
+        out = []
+        for act, part in zip(group_acts, parts, strict=True):
+            out.append(act.function(tf.reshape(part, (-1, n, width, pieces)) if pieces > 1 else part))
+        return tf.concat(out, axis=0) if len(out) > 1 else out[0]
+
+    def forward():
+        h, pre = X_t, []
+        for W, b, width in zip(weights[:-1], biases[:-1], widths, strict=True):
+            pre.append(tf.matmul(h, W) + b)  # (E, n, width * pieces)
+            h = activate(pre[-1], width)
+        return pre, tf.matmul(h, weights[-1]) + biases[-1]  # logits (E, n, 1)
 
     def loss_and_grads():
         with tf.GradientTape() as tape:
-            s = logits()
+            _, s = forward()
             losses = tf.reduce_mean(
                 tf.nn.sigmoid_cross_entropy_with_logits(labels=y_t, logits=s), axis=(1, 2)
             )
@@ -453,62 +583,61 @@ def train_many(
         return losses, s, tape.gradient(total, variables)
 
     @tf.function
-    def run(n_updates):
+    def run_and_measure(n_updates):
+        """n_updates steps, then the loss, accuracy, gradient norms and predictions: one trace per call."""
         for _ in tf.range(n_updates):
             update(loss_and_grads()[2])
-
-    @tf.function
-    def measure():
         losses, s, grads = loss_and_grads()
         y_hat = tf.sigmoid(s)
-        norms = tf.stack([tf.norm(g, axis=(1, 2)) for g in grads[: first.depth + 1]], axis=1)  # (E, L+1)
+        norms = tf.stack([tf.norm(g, axis=(1, 2)) for g in grads[:n_layers]], axis=1)  # (E, L+1)
         return losses, _accuracy(y_hat, y_t), norms, y_hat
 
     log_steps = _log_steps(steps, log_every)
-    loss_rows, acc_rows, norm_rows, y_hat_rows, done = [], [], [], [], 0
-    for s in log_steps:
-        if s > done:
-            run(tf.constant(s - done))
+    rows, done = [], 0
+    with tqdm(total=steps, unit="step", desc=f"{E} networks", disable=not progress, leave=False) as bar:
+        for s in log_steps:
+            rows.append([t.numpy() for t in run_and_measure(tf.constant(s - done))])
+            bar.update(s - done)
             done = s
-        losses, accuracy, norms, y_hat = measure()
-        loss_rows.append(losses.numpy())
-        acc_rows.append(accuracy.numpy())
-        norm_rows.append(norms.numpy())
-        y_hat_rows.append(y_hat.numpy())
-        if not np.isfinite(loss_rows[-1]).any():
-            break  # every member has diverged
-    loss_log, acc_log = np.stack(loss_rows), np.stack(acc_rows)  # (n_logged, E)
-    norm_log, y_hat_log = np.stack(norm_rows), np.stack(y_hat_rows)  # (n_logged, E, L+1), (n_logged, E, n, 1)
+            if not np.isfinite(rows[-1][0]).any():
+                break  # every member has diverged
+    loss_log, acc_log, norm_log, y_hat_log = (np.stack(c) for c in zip(*rows, strict=True))
+    dead_log = np.stack([np.all(z.numpy() <= 0, axis=1).sum(axis=-1) for z in forward()[0]], axis=1)  # (E, L)
+    layer_names = (*(f"layer{i}" for i in range(1, n_layers)), "last")
 
-    for e, m in enumerate(models):
-        for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
-            m.weights[i].assign(W[e])
-            m.biases[i].assign(b[e, 0])
-    results = []
-    for e, m in enumerate(models):
+    results = [None] * E
+    for e, m in enumerate(sorted_members):
         bad = np.flatnonzero(~np.isfinite(loss_log[:, e]))
         k = int(bad[0]) + 1 if bad.size else len(loss_log)  # rows kept: up to the first non-finite loss
         config = dict(
             m.config, learning_rate=learning_rate, optimizer=optimizer, steps=steps, log_every=log_every
         )
-        results.append(
-            TrainResult(
-                config=config,
-                seed=m.seed,
-                step=np.array(log_steps[:k], dtype=np.int64),
-                loss=loss_log[:k, e].astype(np.float64),
-                accuracy=acc_log[:k, e].astype(np.float64),
-                grad_norms=norm_log[:k, e],
-                y_hat=y_hat_log[k - 1, e],
-                layer_names=m.layer_names,
-            )
+        results[order[e]] = TrainResult(
+            config=config,
+            seed=m.config["seed"],
+            step=np.array(log_steps[:k], dtype=np.int64),
+            loss=loss_log[:k, e].astype(np.float64),
+            accuracy=acc_log[:k, e].astype(np.float64),
+            grad_norms=norm_log[:k, e],
+            y_hat=y_hat_log[k - 1, e],
+            layer_names=layer_names,
+            n_dead_units=dead_log[e] if m.activation.name == "relu" else None,
         )
-    return results
+    inverse = np.argsort(order)
+    return (
+        results,
+        [W.numpy()[inverse] for W in weights],
+        [b.numpy()[inverse, 0] for b in biases],
+    )
 
 
 def _architecture(model: MLP) -> tuple:
-    c = model.config
-    return (model.widths, model.n_inputs, model.activation.name, c["negative_slope"], c["alpha"], c["pieces"])
+    """What must agree for networks to be trained together: the shapes of their weights."""
+    return (model.widths, model.n_inputs, model.activation.pieces)
+
+
+def _activation_key(c: dict) -> tuple:
+    return (c["activation"], c["negative_slope"], c["alpha"], c["pieces"])
 
 
 def _describe(model: MLP) -> str:
