@@ -63,12 +63,13 @@ def _execution_key() -> str:
     for path in sorted(package_dir.rglob("*.py")):
         digest.update(path.relative_to(package_dir).as_posix().encode())
         digest.update(path.read_bytes())
-    for dist in ("tensorflow", "numpy", "matplotlib", "myst-nb"):
+    for dist in ("tensorflow", "numpy", "matplotlib", "pandas", "scipy", "myst-nb"):
         digest.update(f"{dist}=={importlib.metadata.version(dist)}".encode())
     return digest.hexdigest()[:16]
 
 
-_cache_root = HERE / "_build" / ".jupyter_cache"
+# RELU_VS_SIGMOID_JUPYTER_CACHE moves the cache elsewhere (benchmarks/docs.py times clean builds with it).
+_cache_root = Path(os.environ.get("RELU_VS_SIGMOID_JUPYTER_CACHE", HERE / "_build" / ".jupyter_cache"))
 _key = _execution_key()
 nb_execution_cache_path = str(_cache_root / _key)
 if _cache_root.is_dir():  # drop caches made for other versions of the package: they can never be used

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import tensorflow as tf
 from conftest import np_forward
 
 from relu_vs_sigmoid import activations, data
-from relu_vs_sigmoid.models import INITS, MLP, Forward, build, check_model
+from relu_vs_sigmoid.models import INITS, MLP, Forward, build, check_model, initial_weights
 
 
 def _graph_ops(model, n_inputs=2):
@@ -329,3 +331,103 @@ def test_check_model():
     for bad in (None, "model", tf.Module(), [net]):
         with pytest.raises(TypeError, match=r"model must be a relu_vs_sigmoid.models.MLP; got"):
             check_model(bad)
+
+
+# --- initial_weights ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("init", INITS)
+@pytest.mark.parametrize("seed", [0, 7, 123456])
+@pytest.mark.parametrize(
+    ("widths", "activation", "params"),
+    [
+        ([5, 4], "sigmoid", {}),
+        ([5] * 10, "relu", {}),
+        ([3, 6, 2], "maxout", {"pieces": 2}),
+        ([4, 4], "maxout", {"pieces": 3}),
+        ([2], "elu", {"n_inputs": 3}),
+    ],
+)
+def test_initial_weights_are_the_mlps(init, seed, widths, activation, params):
+    pieces = params.get("pieces", 1)
+    n_inputs = params.get("n_inputs", 2)
+    net = MLP(widths, activation, init=init, seed=seed, **params)
+    drawn = initial_weights(widths, init=init, seed=seed, n_inputs=n_inputs, pieces=pieces)
+    assert len(drawn) == len(widths) + 1
+    for w, v in zip(drawn, net.weights, strict=True):
+        assert isinstance(w, np.ndarray) and w.dtype == np.float32
+        assert w.shape == tuple(v.shape)
+        np.testing.assert_array_equal(w, v.numpy())
+    assert [w.shape for w in drawn] == [
+        (n_inputs, widths[0] * pieces),
+        *((a, b * pieces) for a, b in itertools.pairwise(widths)),
+        (widths[-1], 1),
+    ]
+
+
+def test_initial_weights_defaults():
+    drawn = initial_weights([5, 4])
+    net = MLP([5, 4])  # uniform, seed 0, two inputs, one piece
+    for w, v in zip(drawn, net.weights, strict=True):
+        np.testing.assert_array_equal(w, v.numpy())
+
+
+@pytest.mark.parametrize("init", INITS)
+@pytest.mark.parametrize("seed", [0, 3, 99])
+def test_initial_weights_prefix_property(init, seed):
+    deep = initial_weights([5] * 12, init=init, seed=seed)
+    for k in range(1, 12):
+        shallow = initial_weights([5] * k, init=init, seed=seed)
+        for a, b in zip(deep[:k], shallow[:k], strict=True):
+            np.testing.assert_array_equal(a, b)
+        # the output layer of the shallow net is not the deep net's layer k + 1
+        assert shallow[k].shape == (5, 1) and deep[k].shape == (5, 5)
+    # the same for the MLPs built from them, and for widths that vary
+    deep_net, shallow_net = build(12, 5, init=init, seed=seed), build(3, 5, init=init, seed=seed)
+    for a, b in zip(deep_net.weights[:3], shallow_net.weights[:3], strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    uneven = initial_weights([6, 3, 8, 2], init=init, seed=seed)
+    for a, b in zip(uneven[:2], initial_weights([6, 3], init=init, seed=seed)[:2], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_initial_weights_differ_by_seed_and_init():
+    a = initial_weights([5, 5], seed=1)
+    assert not np.array_equal(a[0], initial_weights([5, 5], seed=2)[0])
+    assert not np.array_equal(a[0], initial_weights([5, 5], seed=1, init="he")[0])
+    # the seed alone decides: the global random state plays no part
+    np.random.seed(0)
+    b = initial_weights([5, 5], seed=1)
+    np.random.seed(1)
+    c = initial_weights([5, 5], seed=1)
+    for x, y, z in zip(a, b, c, strict=True):
+        np.testing.assert_array_equal(x, y)
+        np.testing.assert_array_equal(x, z)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "match"),
+    [
+        (([5],), {"init": "xavier"}, ValueError, r"init must be one of uniform, glorot, he; got 'xavier'"),
+        (([5],), {"init": None}, ValueError, r"init must be one of"),
+        (([5],), {"seed": -1}, ValueError, r"seed must be an integer >= 0; got -1"),
+        (([5],), {"seed": 1.5}, TypeError, r"seed must be an integer"),
+        (([5],), {"seed": True}, TypeError, r"seed must be an integer >= 0; got True"),
+        (([5, 0],), {}, ValueError, r"width must be an integer >= 1; got 0"),
+        (([5, 2.5],), {}, TypeError, r"width must be an integer >= 1; got 2.5"),
+        (([5],), {"n_inputs": 0}, ValueError, r"n_inputs must be an integer >= 1; got 0"),
+        (([5],), {"n_inputs": 2.0}, TypeError, r"n_inputs must be an integer"),
+        (([5],), {"pieces": 0}, ValueError, r"pieces must be an integer >= 1; got 0"),
+        (([5],), {"pieces": "2"}, TypeError, r"pieces must be an integer"),
+        ((5,), {}, TypeError, r"widths"),
+        ((None,), {}, TypeError, r"widths"),
+    ],
+)
+def test_initial_weights_rejects(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        initial_weights(*args, **kwargs)
+
+
+def test_initial_weights_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        initial_weights([5], "he")

@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.colors import same_color
@@ -230,3 +231,108 @@ def test_gradient_norms_rejects():
         plots.gradient_norms([1.0, 2.0, 3.0], layer_names=["a", "b"])
     with pytest.raises(ValueError, match=r"norms must have shape \(n_layers,\) or \(n_runs, n_layers\)"):
         plots.gradient_norms(np.ones((2, 3, 4)))
+
+
+# --- solved_heatmap ----------------------------------------------------------------------------------
+
+
+def _rates(rows):
+    """A solved_rate-like table from (activation, depth, count, n) rows."""
+    return pd.DataFrame(
+        [{"activation": a, "depth": d, "n": n, "count": k, "rate": k / n} for a, d, k, n in rows]
+    )
+
+
+RATES = [
+    ("sigmoid", 10, 0, 32),
+    ("sigmoid", 1, 30, 32),
+    ("relu", 1, 20, 32),
+    ("relu", 10, 32, 32),
+    ("leaky_relu", 3, 31, 32),  # no depth 1 or 10: those cells stay blank
+    ("maxout", 1, 7, 8),
+]
+
+
+def test_labels_one_per_activation():
+    assert set(plots.LABELS) == set(activations.NAMES)
+    assert plots.LABELS["relu"] == "ReLU" and plots.LABELS["leaky_relu"] == "Leaky ReLU"
+    assert plots.LABELS["elu"] == "ELU" and plots.LABELS["maxout"] == "Maxout"
+
+
+def test_solved_heatmap_cells_and_labels():
+    ax = plots.solved_heatmap(_rates(RATES), title="XOR solved")
+    assert isinstance(ax, Axes)
+    # one "k/n" label per row, at (depth column, activation row)
+    texts = {(t.get_position(), t.get_text()) for t in ax.texts}
+    assert len(ax.texts) == len(RATES)
+    names = ["sigmoid", "relu", "leaky_relu", "maxout"]  # order of first appearance
+    depths = [1, 3, 10]  # increasing
+    expected = {((depths.index(d), names.index(a)), f"{k}/{n}") for a, d, k, n in RATES}
+    assert texts == expected
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["sigmoid", "ReLU", "Leaky ReLU", "Maxout"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "3", "10"]
+    assert ax.get_title() == "XOR solved"
+    assert ax.get_xlabel() == "depth (hidden layers)"
+
+
+def test_solved_heatmap_image_values():
+    ax = plots.solved_heatmap(_rates(RATES))
+    (image,) = ax.images
+    grid = np.ma.filled(np.ma.masked_invalid(np.asarray(image.get_array(), dtype=float)), np.nan)
+    expected = np.full((4, 3), np.nan)
+    expected[0, 2], expected[0, 0] = 0.0, 30 / 32
+    expected[1, 0], expected[1, 2] = 20 / 32, 1.0
+    expected[2, 1] = 31 / 32
+    expected[3, 0] = 7 / 8
+    np.testing.assert_allclose(grid, expected)
+    assert image.get_clim() == (0.0, 1.0)
+    assert image.get_cmap().name == "cividis"
+    # a colour bar from 0 to 1
+    colorbars = [a for a in ax.figure.axes if a is not ax]
+    assert len(colorbars) == 1 and colorbars[0].get_ylabel() == "fraction of seeds solved"
+
+
+def test_solved_heatmap_label_contrast():
+    ax = plots.solved_heatmap(_rates([("relu", 1, 0, 10), ("relu", 2, 10, 10)]))
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    assert same_color(colours["0/10"], "white")  # on cividis' dark blue
+    assert same_color(colours["10/10"], "black")  # on its yellow
+
+
+def test_solved_heatmap_unknown_activation_keeps_its_name():
+    ax = plots.solved_heatmap(_rates([("softsign", 1, 1, 2)]))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["softsign"]
+
+
+def test_solved_heatmap_draws_on_the_given_axes():
+    fig, ax = plt.subplots()
+    assert plots.solved_heatmap(_rates(RATES), ax=ax) is ax
+    assert len(ax.texts) == len(RATES) and ax.get_title() == ""
+
+
+def test_solved_heatmap_accepts_solved_rate_output():
+    from relu_vs_sigmoid.experiments import solved_rate
+
+    table = pd.DataFrame(
+        {
+            "activation": ["relu"] * 4 + ["sigmoid"] * 4,
+            "depth": [2, 2, 5, 5] * 2,
+            "width": [5] * 8,
+            "solved": [True, False, True, True, False, False, False, True],
+        }
+    )
+    ax = plots.solved_heatmap(solved_rate(table))
+    assert sorted(t.get_text() for t in ax.texts) == ["0/2", "1/2", "1/2", "2/2"]
+
+
+def test_solved_heatmap_rejects_duplicate_cells():
+    rates = _rates([("relu", 1, 1, 2), ("relu", 1, 2, 2)])
+    with pytest.raises(ValueError, match=r"rates must hold one row per \(activation, depth\)"):
+        plots.solved_heatmap(rates)
+
+
+@pytest.mark.parametrize("missing", ["activation", "depth", "n", "count", "rate"])
+def test_solved_heatmap_rejects_missing_columns(missing):
+    rates = _rates(RATES).drop(columns=[missing])
+    with pytest.raises(ValueError, match=rf"rates needs the columns {missing}; it has"):
+        plots.solved_heatmap(rates)

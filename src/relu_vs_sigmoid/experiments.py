@@ -280,8 +280,9 @@ def solved_rate(
     ----------
     table : pandas.DataFrame
         From :func:`sweep` or :func:`results_table`.
-    by : sequence of str
-        Columns of ``table`` to group by.
+    by : str or sequence of str
+        Columns of ``table`` to group by; a missing value (such as the
+        ``width`` <NA> of networks whose layers differ in width) is a group of its own.
     column : str
         A boolean column to count: ``"solved"`` (default), ``"diverged"`` or ``"dead_layer"``.
         Missing values (``<NA>``) are left out of that group's n.
@@ -308,14 +309,14 @@ def solved_rate(
       activation  depth  width  n  count  rate  low   high
     0    sigmoid     10      5  4      0   0.0  0.0  0.49
     """
-    by = list(by)
+    by = [by] if isinstance(by, str) else list(by)
     for name in [*by, column]:
         if name not in table.columns:
             raise ValueError(
                 f"{name!r} is not a column of the table; it has {', '.join(map(str, table.columns))}"
             )
     rows = []
-    for key, group in table.groupby(by, sort=False, observed=True):
+    for key, group in table.groupby(by, sort=False, observed=True, dropna=False):
         values = group[column].dropna().astype(bool)
         if values.empty:
             continue

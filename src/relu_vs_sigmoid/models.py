@@ -246,7 +246,7 @@ def initial_weights(
     Parameters
     ----------
     widths : sequence of int
-        Units per hidden layer, each ≥ 1.
+        Units per hidden layer, each ≥ 1; at least one layer.
     init : str
         One of :data:`INITS`; see :class:`MLP`.
     seed : int
@@ -275,6 +275,9 @@ def initial_weights(
     >>> bool((initial_weights([5] * 12, seed=7)[2] == initial_weights([5] * 3, seed=7)[2]).all())
     True
     """
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+        raise TypeError(f"widths must be a sequence of integers >= 1; got {widths!r}")
+    check_int(len(widths), "depth (the number of hidden widths)", minimum=1)
     widths = tuple(check_int(w, "width", minimum=1) for w in widths)
     init = check_choice(init, "init", INITS)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))

@@ -26,6 +26,7 @@ __all__ = [
     "training_curves",
     "gradient_norms",
     "solved_heatmap",
+    "rate_by_depth",
 ]
 
 COLORS = {
@@ -307,4 +308,60 @@ def solved_heatmap(rates, *, ax: Axes | None = None, title: str | None = None) -
     if title:
         ax.set_title(title)
     ax.figure.colorbar(image, ax=ax, label="fraction of seeds solved", fraction=0.04, pad=0.02)
+    return ax
+
+
+def rate_by_depth(
+    rates,
+    *,
+    label: str | None = None,
+    color: str = "0.2",
+    estimate: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Plot a rate against depth with its confidence interval as error bars.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        Columns ``depth``, ``rate``, ``low`` and ``high`` (as from
+        :func:`relu_vs_sigmoid.experiments.born_dead` or
+        :func:`~relu_vs_sigmoid.experiments.solved_rate`), one row per depth.
+    label : str, optional
+        Legend label of the measured rate.
+    color : str
+        Line colour.
+    estimate : str, optional
+        A further column of ``rates`` to draw as a dashed line of the same
+        colour, e.g. ``"estimate"``; its legend label is ``label`` + "(estimate)".
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        y from 0 to 1, labelled "fraction of networks".
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing.
+    """
+    needed = ["depth", "rate", "low", "high", *([estimate] if estimate else [])]
+    missing = [c for c in needed if c not in rates.columns]
+    if missing:
+        raise ValueError(f"rates needs the columns {', '.join(missing)}; it has {', '.join(rates.columns)}")
+    ax = _new_axes(ax)
+    rates = rates.sort_values("depth")
+    depth, rate = rates["depth"].to_numpy(), rates["rate"].to_numpy(dtype=float)
+    error = np.vstack([rate - rates["low"].to_numpy(dtype=float), rates["high"].to_numpy(dtype=float) - rate])
+    ax.errorbar(depth, rate, yerr=error, marker="o", color=color, capsize=3, linewidth=2, label=label)
+    if estimate:
+        tag = f"{label} (estimate)" if label else "estimate"
+        ax.plot(depth, rates[estimate].to_numpy(dtype=float), linestyle="--", color=color, label=tag)
+    ax.set_xticks(depth)
+    ax.set_xlabel("depth (hidden layers)")
+    ax.set_ylabel("fraction of networks")
+    ax.set_ylim(0.0, 1.0)
+    if label:
+        ax.legend(frameon=False, loc="best")
     return ax

@@ -53,7 +53,7 @@ LN2 = math.log(2.0)
 class _OwnRetracing(logging.Filter):
     """Drop TensorFlow's "frequent retracing" warning when it is about this module's loops.
 
-    :func:`train` and :func:`train_many` compile a new loop for every call, by
+    :func:`train` and :func:`train_members` compile a new loop for every call, by
     design (each closes over its own variables), so a sweep of many calls
     trips TensorFlow's heuristic. Warnings about any other function pass.
     """
@@ -62,7 +62,7 @@ class _OwnRetracing(logging.Filter):
         message = record.getMessage()
         return not (
             "triggered tf.function retracing" in message
-            and ("train_many.<locals>" in message or "train.<locals>" in message)
+            and any(f"{name}.<locals>" in message for name in ("train", "train_many", "train_members"))
         )
 
 
