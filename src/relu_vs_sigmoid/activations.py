@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import tensorflow as tf
 
+from . import _choices
 from ._validation import check_choice, check_int, check_positive, check_unit_interval
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
     "maxout",
 ]
 
-NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "maxout")
+NAMES = _choices.ACTIVATIONS
 """The activation names this package knows, in the lecture's order."""
 
 Function = Callable[[tf.Tensor], tf.Tensor]

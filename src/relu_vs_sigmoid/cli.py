@@ -34,17 +34,12 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
+from ._choices import ACTIVATIONS, INITS, OPTIMIZERS  # TensorFlow-free: --help and errors stay fast
 from ._validation import check_choice, check_int, check_positive
 
 __all__ = ["main", "build_parser"]
 
 PROG = "relu-vs-sigmoid"
-
-# Copies of relu_vs_sigmoid.activations.NAMES, models.INITS and training.OPTIMIZERS, whose modules import
-# TensorFlow; the parser needs them before that import. tests/test_cli.py checks that the copies agree.
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "maxout")
-INITS = ("uniform", "glorot", "he")
-OPTIMIZERS = ("sgd", "adam")
 
 INTERRUPTED = 130  # the shell's status for a process stopped by SIGINT (128 + 2)
 
@@ -257,6 +252,8 @@ def _argument_type(parse, name: str):
 
 
 def _integer(name: str, *, minimum: int):
+    """An integer >= ``minimum``."""
+
     def parse(text: str) -> int:
         if not re.fullmatch(r"\s*[+-]?\d+\s*", text):
             raise ValueError(f"{name} must be an integer >= {minimum}; got {text!r}")
@@ -290,6 +287,8 @@ def _integers(name: str, *, minimum: int):
 
 
 def _positive(name: str):
+    """A finite number > 0."""
+
     def parse(text: str) -> float:
         try:
             value = float(text)
@@ -301,6 +300,7 @@ def _positive(name: str):
 
 
 def _name(name: str, choices: tuple[str, ...]):
+    """One name from ``choices``."""
     return _argument_type(lambda text: check_choice(text.strip(), name, choices), name)
 
 

@@ -9,6 +9,7 @@ where the textbook ±1.96·√(p(1−p)/n) interval collapses to a point.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import activations as _activations
 from . import data
@@ -208,8 +209,8 @@ def sweep(
     total = sum(len(b) for b in batches) * schedule[0]
     with tqdm(total=total, unit="net-step", unit_scale=True, disable=not progress) as bar:
         for members in batches:
-            results.extend(train_members(members, X, y, *schedule)[0])
-            bar.update(len(members) * schedule[0])
+            advance = functools.partial(_advance, bar, len(members))
+            results.extend(train_members(members, X, y, *schedule, on_steps=advance)[0])
     table = results_table(results)
     table["activation"] = pd.Categorical(table["activation"], categories=names, ordered=True)
     table = table.sort_values(["activation", "depth", "width", "seed"], ignore_index=True)
@@ -423,6 +424,10 @@ def born_dead(
             | {"unit_dead": q[d - 1], "estimate": estimate}
         )
     return pd.DataFrame(rows)
+
+
+def _advance(bar, networks: int, steps: int) -> None:
+    bar.update(networks * steps)
 
 
 def _listed(values, name: str) -> list:

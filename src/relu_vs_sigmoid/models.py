@@ -15,12 +15,12 @@ from typing import NamedTuple
 import numpy as np
 import tensorflow as tf
 
-from . import activations
+from . import _choices, activations
 from ._validation import check_choice, check_int
 
 __all__ = ["INITS", "MLP", "Forward", "build", "initial_weights"]
 
-INITS = ("uniform", "glorot", "he")
+INITS = _choices.INITS
 """Weight initialisers: the lecture's U(-1, 1), Glorot uniform, He normal. Biases start at 0."""
 
 

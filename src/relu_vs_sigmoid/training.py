@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
-from . import activations, data, tensorboard
+from . import _choices, activations, data, tensorboard
 from ._validation import check_choice, check_int, check_positive
 from .models import MLP, build, check_model
 
@@ -36,7 +36,7 @@ __all__ = [
     "train_members",
 ]
 
-OPTIMIZERS = ("sgd", "adam")
+OPTIMIZERS = _choices.OPTIMIZERS
 """``"sgd"``: plain gradient descent, w ← w − η ∇L (the lecture's
 ``GradientDescentOptimizer``). ``"adam"``: Adam with β1 = 0.9, β2 = 0.999,
 ε = 1e-8 (Kingma & Ba 2015, Algorithm 1)."""
@@ -277,7 +277,7 @@ def train(
     log_steps = _log_steps(steps, log_every)
     writer = tensorboard.Writer(logdir, model, X_t, y_t, binary_cross_entropy) if logdir is not None else None
     rows, done = [], 0
-    bar = tqdm(total=steps, unit="step", desc=_describe(model), disable=not progress, leave=False)
+    bar = tqdm(total=steps, unit="step", desc=repr(model), disable=not progress, leave=False)
     try:
         for s in log_steps:
             if s > done:
@@ -530,13 +530,16 @@ def train_members(
     log_every: int,
     *,
     progress: bool = False,
+    on_steps=None,
 ) -> tuple[list[TrainResult], list[np.ndarray], list[np.ndarray]]:
     """The batched loop behind :func:`train_many` and :func:`relu_vs_sigmoid.experiments.sweep`.
 
     Takes checked arguments (``X`` and ``y`` as :func:`relu_vs_sigmoid.data.check_data`
     returns them) and members whose weights have one set of shapes. Returns
     the results in the members' order and the trained weights and biases,
-    stacked: shapes (E, n_in, n_out) and (E, n_out) per layer.
+    stacked: shapes (E, n_in, n_out) and (E, n_out) per layer. ``on_steps``,
+    if given, is called with the number of updates just done at every log
+    point (a caller's progress bar).
     """
     # Members with the same activation sit next to each other, so that each activation
     # is applied to one contiguous slice of the ensemble axis.
@@ -598,6 +601,8 @@ def train_members(
         for s in log_steps:
             rows.append([t.numpy() for t in run_and_measure(tf.constant(s - done))])
             bar.update(s - done)
+            if on_steps is not None:
+                on_steps(s - done)
             done = s
             if not np.isfinite(rows[-1][0]).any():
                 break  # every member has diverged
