@@ -58,6 +58,8 @@ def docs(session: nox.Session) -> None:
     install_docs(session)
     session.run(
         "sphinx-build",
+        "-j",
+        "auto",  # one process per core: pages (notebooks) execute in parallel
         "-W",
         "--keep-going",
         "-b",
@@ -87,3 +89,15 @@ def pages(session: nox.Session) -> None:
         session.run("jupytext", "--quiet", "--to", "py:percent", "--output", str(script), str(page))
         session.log(f"running {page.name} as {script.relative_to(ROOT)}")
         session.run("python", str(script), env=ENV)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time the trainers against Keras fit, then a clean and a no-change build of the site.
+
+    Not a default session: timings need a quiet machine. ``nox -s bench -- --quick`` passes its
+    arguments to benchmarks/training.py; see benchmarks/README.md for reading the tables.
+    """
+    install_docs(session)  # the package and the docs group; tensorflow already pulls in keras
+    session.run("python", "benchmarks/training.py", *session.posargs, env=ENV)
+    session.run("python", "benchmarks/docs.py", env=ENV)
