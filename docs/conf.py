@@ -68,8 +68,7 @@ def _execution_key() -> str:
     return digest.hexdigest()[:16]
 
 
-# RELU_VS_SIGMOID_JUPYTER_CACHE moves the cache elsewhere (benchmarks/docs.py times clean builds with it).
-_cache_root = Path(os.environ.get("RELU_VS_SIGMOID_JUPYTER_CACHE", HERE / "_build" / ".jupyter_cache"))
+_cache_root = HERE / "_build" / ".jupyter_cache"
 _key = _execution_key()
 nb_execution_cache_path = str(_cache_root / _key)
 if _cache_root.is_dir():  # drop caches made for other versions of the package: they can never be used

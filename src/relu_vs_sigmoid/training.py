@@ -492,15 +492,19 @@ def train_many(
             )
     X, y = data.check_data(X, y, n_inputs=first.n_inputs)
     schedule = _check_schedule(steps, learning_rate, optimizer, log_every)
+    # One stacking op per layer reads every model's variable; per-variable reads and writes are the
+    # expensive part of a call (about 50 and 70 µs each, 2 (depth + 1) per model).
+    initial_w = [tf.stack([m.weights[i] for m in models]).numpy() for i in range(first.depth + 1)]
+    initial_b = [tf.stack([m.biases[i] for m in models]).numpy() for i in range(first.depth + 1)]
     members = [
-        Member(dict(m.config), m.activation, [w.numpy() for w in m.weights], [b.numpy() for b in m.biases])
-        for m in models
+        Member(dict(m.config), m.activation, [w[e] for w in initial_w], [b[e] for b in initial_b])
+        for e, m in enumerate(models)
     ]
     results, weights, biases = train_members(members, X, y, *schedule, progress=progress)
     for e, m in enumerate(models):
         for i in range(first.depth + 1):
-            m.weights[i].assign(weights[i][e])
-            m.biases[i].assign(biases[i][e])
+            m.weights[i].assign(weights[i][e], read_value=False)
+            m.biases[i].assign(biases[i][e], read_value=False)
     return results
 
 
