@@ -9,6 +9,8 @@ import os
 import shutil
 from pathlib import Path
 
+from jupyter_cache import get_cache
+
 HERE = Path(__file__).parent
 
 project = "relu-vs-sigmoid"
@@ -75,6 +77,9 @@ if _cache_root.is_dir():  # drop caches made for other versions of the package: 
     for stale in _cache_root.iterdir():
         if stale.name != _key:
             shutil.rmtree(stale, ignore_errors=True)
+# Create the cache's database here, once: with `sphinx-build -j`, parallel readers would otherwise race
+# to create its tables ("table settings already exists").
+get_cache(nb_execution_cache_path).list_cache_records()
 
 # --- API reference ---------------------------------------------------------------------------------------
 autodoc_member_order = "bysource"

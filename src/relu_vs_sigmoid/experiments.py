@@ -353,12 +353,16 @@ def born_dead(
     when :math:`w \cdot h(x) \le 0` for every input x.
 
     The ``estimate`` column is what one would predict if the units of a
-    layer died independently, each with the probability ``unit_dead`` measured
-    for its layer: :math:`1 - \prod_{l \le d} (1 - q_l^{w})`. In layer 1,
+    layer died independently, each with the probability :math:`q_l`
+    (``unit_dead``) measured for its layer among the networks still alive
+    below it: :math:`1 - \prod_{l \le d} (1 - q_l^{w})`. In layer 1,
     :math:`q_1 = 1/4` exactly (a unit is dead iff both its weights are ≤ 0:
-    input (0, 0) gives 0 and (1, 1) is the sum of the other two). The gap
-    between ``rate`` and ``estimate`` measures how far the units of one layer
-    die together, because they share that layer's input.
+    input (0, 0) gives 0 and (1, 1) is the sum of the other two). Given its
+    input, the units of a layer do die independently; but how likely a unit
+    is to die depends on that input, which varies from network to network, and
+    the average of :math:`q^w` exceeds the w-th power of the average q
+    (Jensen's inequality). So ``rate`` above ``estimate`` measures how much
+    that variation makes a layer's units die together.
 
     Parameters
     ----------
@@ -378,8 +382,8 @@ def born_dead(
     pandas.DataFrame
         One row per depth: ``depth``, ``n`` (networks), ``count`` (born dead),
         ``rate``, ``low``, ``high`` (Wilson interval), ``unit_dead`` (the
-        fraction of units of layer ``depth`` that are dead, over all networks)
-        and ``estimate``.
+        fraction of units of layer ``depth`` that are dead, among networks
+        with no dead layer below it; NaN if there are none) and ``estimate``.
 
     Raises
     ------
@@ -410,7 +414,10 @@ def born_dead(
         W = np.stack([w[layer] for w in drawn]).astype(np.float64)  # (N, n_in, width)
         z = h @ W  # biases are 0
         dead = np.all(z <= 0, axis=1)  # (N, width): dead on every input
-        q.append(float(dead.mean()))
+        # Per-unit rate among networks still alive below this layer: after a dead layer every unit is
+        # trivially dead (its input is 0), which would count those networks twice in the estimate.
+        alive = ~dead_layer
+        q.append(float(dead[alive].mean()) if alive.any() else float("nan"))
         dead_layer |= dead.all(axis=1)
         per_depth[layer + 1] = int(dead_layer.sum())
         h = np.maximum(z, 0.0)
