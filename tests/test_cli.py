@@ -19,7 +19,7 @@ from relu_vs_sigmoid import activations, cli, experiments, models, training
 from relu_vs_sigmoid.cli import main
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-ERROR_LINE = re.compile(r"^relu-vs-sigmoid (train|sweep): error: (.*)$")
+ERROR_LINE = re.compile(r"^relu-vs-sigmoid (train|sweep): error: (.*) \(see 'relu-vs-sigmoid \1 --help'\)$")
 
 
 def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -31,7 +31,7 @@ def run_module(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def error_line(stderr: str) -> str:
-    """The one ``error:`` line of an argument error (the lines before it are argparse's usage)."""
+    """The message of the one ``error:`` line of an argument error, without its pointer to ``--help``."""
     lines = [line for line in stderr.splitlines() if "error:" in line]
     assert len(lines) == 1, stderr
     match = ERROR_LINE.match(lines[0])
@@ -84,6 +84,7 @@ def test_bad_argument_in_a_subprocess(tmp_path):
     done = run_module("train", "--depth", "0", cwd=tmp_path)
     assert done.returncode == 2
     assert error_line(done.stderr) == "argument --depth: depth must be an integer >= 1; got 0"
+    assert len(done.stderr.splitlines()) == 1, done.stderr  # one line: no usage block, no TensorFlow log
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
 

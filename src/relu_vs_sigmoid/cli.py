@@ -89,6 +89,14 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr, with exit status 2 (argparse's usage
+    block is left out: ``--help`` shows it)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``relu-vs-sigmoid`` and its subcommands ``train`` and ``sweep``.
 
@@ -105,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     >>> args.activations, args.depths, args.widths, args.seeds
     (['sigmoid', 'relu'], [1, 2, 3, 4, 8], [5], 16)
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Train fully connected networks on XOR and see why deep sigmoid networks stop "
         "learning while ReLU networks (often) do not.",
