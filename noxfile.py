@@ -42,8 +42,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """pytest: the tests, the package's doctests and the `>>>` examples in the pages and README."""
-    session.install("-e", ".", *group("tests"))
+    """pytest: the tests, the package's doctests, the `>>>` examples in the pages and README, and
+    builds of throwaway sites with the real docs/conf.py (tests/test_docs_build.py needs the docs group)."""
+    session.install("-e", ".", *group("tests"), *group("docs"))
     session.run("pytest", *session.posargs, env=ENV)
 
 

@@ -96,6 +96,8 @@ napoleon_use_rtype = False
 # --- HTML ------------------------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "ReLU vs sigmoid"
+html_logo = "_static/logo.svg"  # the sigmoid (vermillion) and ReLU (blue) in the site's colours
+html_favicon = "_static/logo.svg"
 html_static_path = ["_static"]
 html_theme_options = {
     "repository_url": "https://github.com/relu-vs-sigmoid/relu-vs-sigmoid",
