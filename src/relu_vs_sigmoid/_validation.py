@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections import Counter
 
 
 def check_int(value, name: str, *, minimum: int) -> int:
@@ -39,6 +40,15 @@ def check_unit_interval(value, name: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} must be in [0, 1]; got {value!r}")
     return value
+
+
+def check_unique(values: list, name: str) -> list:
+    """A list in which no value appears twice; returned as given."""
+    repeated = [v for v, k in Counter(values).items() if k > 1]
+    if repeated:
+        listed = ", ".join(map(str, repeated))
+        raise ValueError(f"{name} must not repeat a value; got {listed} more than once")
+    return values
 
 
 def check_choice(value, name: str, choices: tuple[str, ...]) -> str:

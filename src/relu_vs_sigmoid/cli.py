@@ -30,12 +30,11 @@ import shutil
 import sys
 import tempfile
 import textwrap
-from collections import Counter
 from pathlib import Path
 
 from . import __version__
 from ._choices import ACTIVATIONS, INITS, OPTIMIZERS  # TensorFlow-free: --help and errors stay fast
-from ._validation import check_choice, check_int, check_positive
+from ._validation import check_choice, check_int, check_positive, check_unique
 
 __all__ = ["main", "build_parser"]
 
@@ -288,7 +287,7 @@ def _integers(name: str, *, minimum: int):
                     f"the range {part.strip()} of {plural} is empty; write it low-high with low <= high"
                 )
             values.extend(check_int(v, name, minimum=minimum) for v in range(low, high + 1))
-        _check_unique(values, plural)
+        check_unique(values, plural)
         return values
 
     return _argument_type(parse, plural)
@@ -318,18 +317,10 @@ def _names(name: str, choices: tuple[str, ...]):
 
     def parse(text: str) -> list[str]:
         values = [check_choice(part.strip(), name, choices) for part in text.split(",")]
-        _check_unique(values, plural)
+        check_unique(values, plural)
         return values
 
     return _argument_type(parse, plural)
-
-
-def _check_unique(values: list, name: str) -> None:
-    repeated = [v for v, k in Counter(values).items() if k > 1]
-    if repeated:
-        raise ValueError(
-            f"{name} must not repeat a value; got {', '.join(map(str, repeated))} more than once"
-        )
 
 
 # The commands. Each is called as command(args) after parsing; args.error() reports a bad argument found

@@ -6,7 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from . import data
-from .models import MLP, check_model
+from .models import MLP, check_model, dead_mask
 from .training import loss_and_gradients
 
 __all__ = ["gradient_norms", "dead_units", "has_dead_layer"]
@@ -96,7 +96,7 @@ def dead_units(model: MLP, X=data.X) -> tuple[np.ndarray, ...]:
         )
     X = data.check_inputs(X, n_inputs=model.n_inputs)
     fwd = model.forward(X)
-    return tuple(np.all(z.numpy() <= 0, axis=0) for z in fwd.pre_activations)
+    return tuple(dead_mask(z) for z in fwd.pre_activations)
 
 
 def has_dead_layer(model: MLP, X=data.X) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -21,8 +20,8 @@ from tqdm import tqdm
 
 from . import activations as _activations
 from . import data
-from ._validation import check_int, check_unit_interval
-from .models import INITS, initial_weights
+from ._validation import check_choice, check_int, check_unique, check_unit_interval
+from .models import INITS, dead_mask, initial_weights, network_config
 from .training import Member, TrainResult, _check_schedule, train_members
 
 __all__ = ["COLUMNS", "born_dead", "results_table", "solved_rate", "sweep", "wilson_interval"]
@@ -176,12 +175,13 @@ def sweep(
                 10       0.02
     Name: final_loss, dtype: float64
     """
-    names = _unique([_activations.check_name(a) for a in _listed(activations, "activations")], "activations")
-    depths = _unique([check_int(d, "depth", minimum=1) for d in _listed(depths, "depths")], "depths")
-    widths = _unique([check_int(w, "width", minimum=1) for w in _listed(widths, "widths")], "widths")
-    seeds = _unique([check_int(s, "seed", minimum=0) for s in _listed(seeds, "seeds")], "seeds")
-    if init not in INITS:
-        raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
+    names = check_unique(
+        [_activations.check_name(a) for a in _listed(activations, "activations")], "activations"
+    )
+    depths = check_unique([check_int(d, "depth", minimum=1) for d in _listed(depths, "depths")], "depths")
+    widths = check_unique([check_int(w, "width", minimum=1) for w in _listed(widths, "widths")], "widths")
+    seeds = check_unique([check_int(s, "seed", minimum=0) for s in _listed(seeds, "seeds")], "seeds")
+    init = check_choice(init, "init", INITS)
     schedule = _check_schedule(steps, learning_rate, optimizer, log_every)
     X, y = data.check_data(data.X, data.y)
 
@@ -190,16 +190,7 @@ def sweep(
         by_pieces: dict[int, list[Member]] = {}
         for name, seed in itertools.product(names, seeds):
             act = _activations.get(name)
-            config = {
-                "activation": name,
-                "depth": depth,
-                "widths": (width,) * depth,
-                "init": init,
-                "seed": seed,
-                "negative_slope": None,
-                "alpha": None,
-                "pieces": None,
-            }
+            config = network_config((width,) * depth, name, init=init, seed=seed)
             weights = initial_weights(config["widths"], init=init, seed=seed, pieces=act.pieces)
             biases = [np.zeros(w.shape[1], np.float32) for w in weights]
             by_pieces.setdefault(act.pieces, []).append(Member(config, act, weights, biases))
@@ -400,11 +391,10 @@ def born_dead(
     >>> round(float(table["unit_dead"][0]), 2)  # exactly 1/4 in expectation
     0.25
     """
-    depths = _unique([check_int(d, "depth", minimum=1) for d in _listed(depths, "depths")], "depths")
+    depths = check_unique([check_int(d, "depth", minimum=1) for d in _listed(depths, "depths")], "depths")
     width = check_int(width, "width", minimum=1)
-    seeds = _unique([check_int(s, "seed", minimum=0) for s in _listed(seeds, "seeds")], "seeds")
-    if init not in INITS:
-        raise ValueError(f"init must be one of {', '.join(INITS)}; got {init!r}")
+    seeds = check_unique([check_int(s, "seed", minimum=0) for s in _listed(seeds, "seeds")], "seeds")
+    init = check_choice(init, "init", INITS)
     deepest = max(depths)
     drawn = [initial_weights((width,) * deepest, init=init, seed=s)[:-1] for s in seeds]
     h = np.broadcast_to(data.X.astype(np.float64), (len(seeds), *data.X.shape))
@@ -413,7 +403,7 @@ def born_dead(
     for layer in range(deepest):
         W = np.stack([w[layer] for w in drawn]).astype(np.float64)  # (N, n_in, width)
         z = h @ W  # biases are 0
-        dead = np.all(z <= 0, axis=1)  # (N, width): dead on every input
+        dead = dead_mask(z)  # (N, width): dead on every input
         # Per-unit rate among networks still alive below this layer: after a dead layer every unit is
         # trivially dead (its input is 0), which would count those networks twice in the estimate.
         alive = ~dead_layer
@@ -447,12 +437,3 @@ def _listed(values, name: str) -> list:
     if not out:
         raise ValueError(f"{name} must hold at least one value; got none")
     return out
-
-
-def _unique(values: list, name: str) -> list:
-    repeated = [v for v, k in Counter(values).items() if k > 1]
-    if repeated:
-        raise ValueError(
-            f"{name} must not repeat a value; got {', '.join(map(str, repeated))} more than once"
-        )
-    return values

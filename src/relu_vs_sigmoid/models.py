@@ -18,7 +18,7 @@ import tensorflow as tf
 from . import _choices, activations
 from ._validation import check_choice, check_int
 
-__all__ = ["INITS", "MLP", "Forward", "build", "initial_weights"]
+__all__ = ["INITS", "MLP", "Forward", "build", "dead_mask", "initial_weights", "network_config"]
 
 INITS = _choices.INITS
 """Weight initialisers: the lecture's U(-1, 1), Glorot uniform, He normal. Biases start at 0."""
@@ -103,16 +103,15 @@ class MLP(tf.Module):
         self.init = check_choice(init, "init", INITS)
         self.seed = check_int(seed, "seed", minimum=0)
         self.n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
-        self.config = {
-            "activation": activation,
-            "depth": self.depth,
-            "widths": self.widths,
-            "init": init,
-            "seed": self.seed,
-            "negative_slope": negative_slope,
-            "alpha": alpha,
-            "pieces": pieces,
-        }
+        self.config = network_config(
+            self.widths,
+            activation,
+            init=init,
+            seed=self.seed,
+            negative_slope=negative_slope,
+            alpha=alpha,
+            pieces=pieces,
+        )
 
         weights, biases = [], []
         drawn = initial_weights(
@@ -229,6 +228,58 @@ def check_model(model) -> MLP:
     if not isinstance(model, MLP):
         raise TypeError(f"model must be a relu_vs_sigmoid.models.MLP; got {type(model).__name__}")
     return model
+
+
+def network_config(
+    widths: Sequence[int],
+    activation: str,
+    *,
+    init: str,
+    seed: int,
+    negative_slope: float | None = None,
+    alpha: float | None = None,
+    pieces: int | None = None,
+) -> dict:
+    """The record :attr:`MLP.config` holds, for a network built from these arguments (unchecked).
+
+    Examples
+    --------
+    >>> network_config((5, 5), "relu", init="uniform", seed=3)["depth"]
+    2
+    """
+    return {
+        "activation": activation,
+        "depth": len(widths),
+        "widths": tuple(widths),
+        "init": init,
+        "seed": seed,
+        "negative_slope": negative_slope,
+        "alpha": alpha,
+        "pieces": pieces,
+    }
+
+
+def dead_mask(pre_activations) -> np.ndarray:
+    """Which units are dead: pre-activation ≤ 0 for every example.
+
+    Parameters
+    ----------
+    pre_activations : array_like
+        Shape (..., n, units): n examples on the second-to-last axis, any leading
+        (ensemble) axes.
+
+    Returns
+    -------
+    numpy.ndarray
+        bool, shape (..., units). For a ReLU unit, True means it outputs 0 and passes
+        no gradient on every example (see :func:`relu_vs_sigmoid.diagnostics.dead_units`).
+
+    Examples
+    --------
+    >>> dead_mask([[-1.0, 2.0], [0.0, -3.0]]).tolist()
+    [True, False]
+    """
+    return np.all(np.asarray(pre_activations) <= 0, axis=-2)
 
 
 def initial_weights(

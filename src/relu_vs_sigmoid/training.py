@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from . import _choices, activations, data, tensorboard
 from ._validation import check_choice, check_int, check_positive
-from .models import MLP, build, check_model
+from .models import MLP, build, check_model, dead_mask
 
 __all__ = [
     "LN2",
@@ -297,7 +297,7 @@ def train(
     n_dead = None
     if model.activation.name == "relu":
         pre_activations = model.forward(X_t).pre_activations
-        n_dead = np.array([int(np.all(z.numpy() <= 0, axis=0).sum()) for z in pre_activations])
+        n_dead = np.array([int(dead_mask(z).sum()) for z in pre_activations])
 
     config = dict(
         model.config, learning_rate=learning_rate, optimizer=optimizer, steps=steps, log_every=log_every
@@ -611,7 +611,7 @@ def train_members(
             if not np.isfinite(rows[-1][0]).any():
                 break  # every member has diverged
     loss_log, acc_log, norm_log, y_hat_log = (np.stack(c) for c in zip(*rows, strict=True))
-    dead_log = np.stack([np.all(z.numpy() <= 0, axis=1).sum(axis=-1) for z in forward()[0]], axis=1)  # (E, L)
+    dead_log = np.stack([dead_mask(z).sum(axis=-1) for z in forward()[0]], axis=1)  # (E, L)
     layer_names = (*(f"layer{i}" for i in range(1, n_layers)), "last")
 
     results = [None] * E
