@@ -9,6 +9,8 @@ import os
 import shutil
 from pathlib import Path
 
+import jupytext
+import nbformat
 from jupyter_cache import get_cache
 
 HERE = Path(__file__).parent
@@ -18,6 +20,11 @@ author = "relu-vs-sigmoid developers"
 copyright = "2026, relu-vs-sigmoid developers (MIT licence)"
 release = importlib.metadata.version("relu-vs-sigmoid")
 version = release
+# The one repository URL: pyproject.toml's [project.urls] Source, read from the installed package. The
+# launch buttons and the notebooks' install cell (docs/_notebooks.py reads pyproject.toml) both use it.
+REPOSITORY_URL = dict(
+    entry.split(", ", 1) for entry in importlib.metadata.metadata("relu-vs-sigmoid").get_all("Project-URL")
+)["Source"]
 
 extensions = [
     "myst_nb",
@@ -30,7 +37,9 @@ extensions = [
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"  # (Glorot and Bengio, 2010), linked to the references page
-exclude_patterns = ["_build", "_ipython", "Thumbs.db", ".DS_Store"]
+# docs/<page>.ipynb are the pages as notebooks, for Colab and Binder (see _notebooks.py); the site is
+# built from the .md pages alone.
+exclude_patterns = ["_build", "_ipython", "*.ipynb", "Thumbs.db", ".DS_Store"]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 
 # --- executing the pages ---------------------------------------------------------------------------------
@@ -85,6 +94,37 @@ if _cache_root.is_dir():  # drop caches made for other versions of the package: 
 # to create its tables ("table settings already exists").
 get_cache(nb_execution_cache_path).list_cache_records()
 
+
+def _write_executed_notebooks(app, env) -> None:
+    """Write each page's executed notebook, with its outputs, to ``_build/jupyter_execute``.
+
+    The theme offers ``_build/jupyter_execute/<page>.ipynb`` as the page's ``.ipynb`` download.
+    myst-nb 1.4 writes that file with the outputs only when it executes the page; for a page
+    served from the cache it writes the notebook without outputs (it saves the notebook it read,
+    not the one merged with the cached outputs). Here every page is written merged with its
+    cached execution, so the download is the same on every build.
+    """
+    cache = get_cache(nb_execution_cache_path)
+    out = Path(app.outdir).parent / "jupyter_execute"
+    for docname in sorted(env.found_docs):
+        path = Path(env.doc2path(docname))
+        notebook = jupytext.read(path) if path.suffix == ".md" else None
+        if notebook is None or "kernelspec" not in notebook.metadata:
+            continue
+        try:
+            _, executed = cache.merge_match_into_notebook(notebook)
+        except KeyError:
+            message = f"{docname}: no executed notebook in the cache {nb_execution_cache_path}"
+            raise RuntimeError(message) from None
+        (out / docname).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(executed, out / f"{docname}.ipynb")
+
+
+def setup(app):
+    app.connect("env-updated", _write_executed_notebooks)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
 # --- API reference ---------------------------------------------------------------------------------------
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
@@ -98,10 +138,27 @@ html_theme = "sphinx_book_theme"
 html_title = "ReLU vs sigmoid"
 html_logo = "_static/logo.svg"  # the sigmoid (vermillion) and ReLU (blue) in the site's colours
 html_favicon = "_static/logo.svg"
-html_static_path = ["_static"]
+# MathJax 3.2.2 is served from the site itself, from the copy that the sphinx-mathjax-offline wheel ships
+# (used as data only: its Sphinx extension does not declare itself safe for parallel builds). Pages then
+# render their formulas offline and make no request to a CDN.
+_mathjax_spec = importlib.util.find_spec("sphinx-mathjax-offline")
+if _mathjax_spec is None or not _mathjax_spec.submodule_search_locations:
+    raise RuntimeError(
+        "sphinx-mathjax-offline is not installed: run `nox -s docs`, or install the docs group"
+    )
+html_static_path = ["_static", str(Path(_mathjax_spec.submodule_search_locations[0]) / "static")]
+mathjax_path = "mathjax/tex-chtml.js"
 html_theme_options = {
-    "repository_url": "https://github.com/relu-vs-sigmoid/relu-vs-sigmoid",
+    "repository_url": REPOSITORY_URL,
+    "repository_branch": "main",
     "path_to_docs": "docs",
+    # Each page with code links to docs/<page>.ipynb on Colab and Binder (the theme prefers the .ipynb
+    # beside a .md page), and offers the executed notebook and the MyST source as downloads.
+    "launch_buttons": {
+        "colab_url": "https://colab.research.google.com",
+        "binderhub_url": "https://mybinder.org",
+        "notebook_interface": "jupyterlab",
+    },
     "use_repository_button": False,
     "use_download_button": True,
     "show_toc_level": 2,
