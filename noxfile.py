@@ -1,15 +1,20 @@
-"""Sessions: `nox` runs lint, tests, docs and pages (what CI runs); `nox -s docs` builds the site."""
+"""Sessions: `nox` runs lint, tests, docs, pages and browser (what CI runs); `nox -s docs` builds the site."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nox
 
 nox.needs_version = ">=2024.10"
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "tests", "docs", "pages"]
+nox.options.sessions = ["lint", "tests", "docs", "pages", "browser"]
 nox.options.reuse_venv = "yes"  # a rebuild re-uses the installed environment; CI starts from a clean clone
 
 ROOT = Path(__file__).parent
@@ -75,21 +80,32 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def pages(session: nox.Session) -> None:
-    """Run every page's code cells, in order, as one plain Python script per page.
+    """Run every page's notebook (docs/<page>.ipynb, what Colab and Binder open), in order, as one
+    plain Python script per page.
 
-    This is what a reader gets by copying each snippet of a page into a fresh
-    session; it fails if any page's code fails outside the site.
+    This is what a reader gets by running a page's notebook top to bottom, or by copying each snippet
+    of the page into a fresh session; it fails if any page's code fails outside the site.
     """
     install_docs(session)
+    session.run("python", "docs/_notebooks.py", "--check")  # the notebooks are the pages' code
     out = ROOT / "docs" / "_build" / "scripts"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    pages = sorted(p for p in (ROOT / "docs").glob("*.md") if "```{code-cell}" in p.read_text())
-    for page in pages:
-        script = out / f"page_{page.stem}.py"  # not "tensorboard.py": a script shadows modules of its name
-        session.run("jupytext", "--quiet", "--to", "py:percent", "--output", str(script), str(page))
-        session.log(f"running {page.name} as {script.relative_to(ROOT)}")
+    for notebook in sorted((ROOT / "docs").glob("*.ipynb")):
+        script = out / f"page_{notebook.stem}.py"  # not "tensorboard.py", which would shadow the module
+        session.run("jupytext", "--quiet", "--to", "py:percent", "--output", str(script), str(notebook))
+        session.log(f"running {notebook.name} as {script.relative_to(ROOT)}")
         session.run("python", str(script), env=ENV)
+
+
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Write docs/<page>.ipynb from each page with code (docs/_notebooks.py); commit what it writes.
+
+    The tests and the pages session fail while a notebook is stale.
+    """
+    session.install("jupytext")
+    session.run("python", "docs/_notebooks.py")
 
 
 @nox.session
@@ -102,3 +118,56 @@ def bench(session: nox.Session) -> None:
     install_docs(session)  # the package and the docs group; tensorflow already pulls in keras
     session.run("python", "benchmarks/training.py", *session.posargs, env=ENV)
     session.run("python", "benchmarks/docs.py", env=ENV)
+
+
+@nox.session(requires=["docs"], venv_backend="none")
+def browser(session: nox.Session) -> None:
+    """Check the built site in headless Chromium; runs the docs session first (cached: ~20 s unchanged).
+
+    Serves docs/_build/html on 127.0.0.1 and runs tests/browser/check.mjs with the npm packages pinned in
+    tests/browser/package-lock.json (`npm ci`). linkinator checks every page's internal links, #anchors
+    and images (links to other hosts are skipped, never fetched). puppeteer-core opens every top-level
+    page in light and in dark mode and fails on a request to another host, an HTTP error, a colour mode
+    the theme did not apply, or a serious or critical axe-core violation; it also counts the figures and
+    those without alt text. Writes docs/_build/browser/report.md (printed), report.json and
+    screenshots/<page>-<light|dark>.png. Needs Chromium (CHROMIUM, default /usr/bin/chromium) and
+    Node.js >= 20 with npm. Arguments after -- go to the docs build (`nox -s browser -- -E`).
+    """
+    chromium = shutil.which(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    if chromium is None:
+        session.error(
+            "Chromium not found: install Debian's chromium package (apt-get install -y chromium)"
+            " or set CHROMIUM"
+        )
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        session.error("npm not found: install Node.js and npm (apt-get install -y nodejs npm)")
+    tools = ROOT / "tests" / "browser"
+    site = ROOT / "docs" / "_build" / "html"
+    out = ROOT / "docs" / "_build" / "browser"
+    env = {"CHROMIUM": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}  # puppeteer-core downloads nothing anyway
+    session.run("npm", "ci", "--prefix", str(tools), "--no-audit", "--no-fund", "--prefer-offline", env=env)
+    with socket.socket() as sock:  # a free port
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", site]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # no request log
+    try:
+        for _ in range(100):  # wait up to 10 s for the server to listen
+            if server.poll() is not None:
+                session.error(f"the web server exited with status {server.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            session.error(f"the web server did not start on port {port}")
+        session.run("node", tools / "check.mjs", f"http://127.0.0.1:{port}/", site, out, env=env)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    session.run(sys.executable, tools / "launch_links.py", site)  # Colab, Binder and download links

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.metadata
 import importlib.util
 import os
@@ -10,8 +11,11 @@ import shutil
 from pathlib import Path
 
 import jupytext
+from docutils import nodes
+from docutils.writers.html5_polyglot import HTMLTranslator as HTML5Translator
 import nbformat
 from jupyter_cache import get_cache
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
 HERE = Path(__file__).parent
 
@@ -120,8 +124,34 @@ def _write_executed_notebooks(app, env) -> None:
         nbformat.write(executed, out / f"{docname}.ipynb")
 
 
+def _visit_hidden_cell(self, node) -> None:
+    """myst-nb's opening of a hidden-input cell, without ``aria-label="Toggle hidden content"``.
+
+    That label hides the visible "Show code cell source" from screen readers and fails WCAG 2.5.3
+    (axe-core: label-content-name-mismatch, serious); without it the summary is named by its text.
+    """
+    self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n<summary>\n')
+    for state, prompt in (("collapsed", node["prompt_show"]), ("expanded", node["prompt_hide"])):
+        self.body.append(f'<p class="{state} admonition-title">{html.escape(prompt)}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def _visit_citation(self, node) -> None:
+    """docutils' opening of a bibliography entry, as a list item of the list that holds them.
+
+    docutils 0.22 puts entries with the deprecated ARIA role ``doc-biblioentry`` in a
+    ``role="list"`` container, which then has no list items (axe-core: aria-required-children,
+    critical; aria-deprecated-role).
+    """
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
 def setup(app):
     app.connect("env-updated", _write_executed_notebooks)
+    app.add_node(HideCodeCellNode, override=True, html=(_visit_hidden_cell, depart_HideCellInput))
+    app.add_node(nodes.citation, override=True, html=(_visit_citation, HTML5Translator.depart_citation))
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
@@ -146,6 +176,7 @@ if _mathjax_spec is None or not _mathjax_spec.submodule_search_locations:
     raise RuntimeError(
         "sphinx-mathjax-offline is not installed: run `nox -s docs`, or install the docs group"
     )
+templates_path = ["_templates"]  # search-button-field.html: the theme's search button, accessible
 html_static_path = ["_static", str(Path(_mathjax_spec.submodule_search_locations[0]) / "static")]
 mathjax_path = "mathjax/tex-chtml.js"
 html_theme_options = {

@@ -1,0 +1,145 @@
+// Headless-browser checks of the built site; `nox -s browser` serves the site and runs this.
+//
+//   node check.mjs BASE_URL HTML_DIR OUT_DIR      (Chromium: $CHROMIUM, else /usr/bin/chromium)
+//
+// linkinator checks every page's internal links, #anchors and images (links to other hosts are
+// skipped, never fetched). Then every top-level page of HTML_DIR opens in light and in dark mode:
+// requests to other hosts are blocked and counted, the theme's colour mode is checked, axe-core
+// runs, figures and their alt text are counted and a full-page screenshot is saved. OUT_DIR gets
+// report.md, report.json and screenshots/. Exit status 1 if anything failed.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { LinkChecker } from 'linkinator';
+import puppeteer from 'puppeteer-core';
+
+const [base, htmlDir, outDir] = process.argv.slice(2);
+if (!outDir) throw new Error('usage: node check.mjs BASE_URL HTML_DIR OUT_DIR');
+const origin = new URL(base).origin;
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const TIMEOUT = 60_000; // per page and mode
+const MODES = ['light', 'dark'];
+setTimeout(() => { console.error('browser checks: gave up after 15 minutes'); process.exit(2); }, 15 * 60_000).unref();
+
+// A recursive crawl from BASE_URL, and one shallow run per page: the crawl validates a link's #anchor
+// only if it finds the link before it fetches the target page, so it misses broken anchors on pages
+// crawled late (so in 7.6.1; see linkinator PR #881); a page's own run always sees its links first.
+async function checkLinks(files) {
+  const runs = [{ path: base, recurse: true }, ...files.map((file) => ({ path: new URL(file, base).href }))];
+  const results = await Promise.all(runs.map((run) => new LinkChecker().check({
+    ...run, checkFragments: true, checkCss: true, concurrency: 4, timeout: 10_000,
+    linksToSkip: async (url) => new URL(url).origin !== origin, // other hosts: skipped, never fetched
+  })));
+  const links = results.flatMap((result) => result.links);
+  const urls = (state) => [...new Set(links.filter((l) => l.state === state).map((l) => l.url))];
+  const broken = new Map(); // a missing #anchor has status 200; a page's own #anchors have no parent
+  for (const { url, status, parent = url.split('#')[0] } of links.filter((l) => l.state === 'BROKEN')) {
+    if (!broken.has(url)) broken.set(url, { url, status, parents: [] });
+    if (!broken.get(url).parents.includes(parent)) broken.get(url).parents.push(parent);
+  }
+  return { checked: urls('OK').length + urls('BROKEN').length, broken: [...broken.values()], skipped: urls('SKIPPED') };
+}
+
+async function checkPage(browser, file, mode) {
+  const context = await browser.createBrowserContext(); // fresh localStorage: the theme keeps its mode there
+  const page = await context.newPage();
+  const row = { page: file, mode, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0 };
+  try {
+    page.setDefaultTimeout(TIMEOUT);
+    await page.setViewport({ width: 1280, height: 800 });
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: mode }]);
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      const url = request.url();
+      if (/^(data|blob):/.test(url) || new URL(url).origin === origin) return request.continue();
+      row.thirdParty.push(url);
+      return request.abort('blockedbyclient');
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) row.httpErrors.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(new URL(file, base).href, { waitUntil: 'networkidle0' });
+    await page.evaluate(async () => { await window.MathJax?.startup?.promise; }); // typeset, if MathJax loaded
+    row.theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    await page.addScriptTag({ path: AXE });
+    const { violations } = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
+    row.violations = violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
+    // figures: the article's images, less the theme's and Sphinx's own (logo, index togglers) from _static/
+    const alts = await page.$$eval('main article.bd-article img:not([src*="_static/"])',
+      (imgs) => imgs.map((img) => (img.getAttribute('alt') ?? '').trim()));
+    row.figures = alts.length;
+    row.noAlt = alts.filter((alt) => !alt).length;
+    const stem = file.replace(/\.html$/, '');
+    // captureBeyondViewport: false resizes the viewport to the page; Chromium's capture beyond the
+    // viewport lays out the theme's sidebars wrongly (offset, half collapsed), differently each time
+    const shot = path.join(outDir, 'screenshots', `${stem}-${mode}.png`);
+    await page.screenshot({ path: shot, fullPage: true, captureBeyondViewport: false });
+  } catch (error) {
+    row.error = String(error.message ?? error).split('\n')[0];
+  } finally {
+    await context.close();
+  }
+  const serious = row.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  row.failed = Boolean(row.error) || row.theme !== mode || serious.length > 0 || row.thirdParty.length > 0 ||
+    row.httpErrors.length > 0;
+  return row;
+}
+
+function markdown({ links, pages }) {
+  const count = (r, serious) => r.violations.filter((v) => ['serious', 'critical'].includes(v.impact) === serious)
+    .map((v) => `${v.id} (${v.nodes})`).join(', ') || '0';
+  const lines = [
+    '# Browser checks', '',
+    `Links (linkinator): ${links.checked} checked, ${links.broken.length} broken, ` +
+      `${links.skipped.length} on other hosts skipped.`, '',
+    ...links.broken.map((l) => `- broken: ${l.url} (status ${l.status}) on ${l.parents.join(', ')}`),
+    ...(links.broken.length ? [''] : []),
+    '| result | page | mode | data-theme | axe serious/critical | axe other | third-party requests | HTTP errors ' +
+      '| figures | figures without alt |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...pages.map((r) => `| ${r.failed ? '**FAIL**' : 'ok'} | ${r.page} | ${r.mode} | ${r.theme ?? '-'} ` +
+      `| ${count(r, true)} | ${count(r, false)} | ${r.thirdParty.length} | ${r.httpErrors.length} ` +
+      `| ${r.figures} | ${r.noAlt} |`),
+    '', '## axe-core violations', '',
+    '| page | mode | rule | impact | nodes | first node |', '|---|---|---|---|---|---|',
+    ...pages.flatMap((r) => r.violations.map((v) =>
+      `| ${r.page} | ${r.mode} | ${v.id} | ${v.impact} | ${v.nodes} | \`${v.targets[0].replaceAll('|', '\\|')}\` |`)),
+    '', '## Third-party requests (blocked)', '',
+    ...[...new Set(pages.flatMap((r) => r.thirdParty))].map((url) => `- ${url}`),
+    ...pages.flatMap((r) => r.httpErrors.map((error) => `\nHTTP error on ${r.page} (${r.mode}): ${error}`)),
+    ...pages.filter((r) => r.error).map((r) => `\nError on ${r.page} (${r.mode}): ${r.error}`),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(path.join(outDir, 'screenshots'), { recursive: true });
+const files = readdirSync(htmlDir).filter((f) => f.endsWith('.html')).sort();
+console.log(`linkinator: checking the links of ${files.length} pages`);
+const links = await checkLinks(files);
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  protocolTimeout: TIMEOUT,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--no-first-run'],
+});
+const pages = [];
+try {
+  for (const file of files) {
+    for (const mode of MODES) {
+      pages.push(await checkPage(browser, file, mode));
+      console.log(`${pages.at(-1).failed ? 'FAIL' : 'ok  '} ${file} (${mode})`);
+    }
+  }
+} finally {
+  await browser.close();
+}
+const report = { base, links, pages, passed: links.broken.length === 0 && !pages.some((r) => r.failed) };
+writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+writeFileSync(path.join(outDir, 'report.md'), markdown(report));
+console.log('\n' + markdown(report));
+console.log(`${report.passed ? 'passed' : 'FAILED'}: see ${path.join(outDir, 'report.md')}`);
+process.exitCode = report.passed ? 0 : 1;
