@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import jupytext
+import nbformat
 from docutils import nodes
 from docutils.writers.html5_polyglot import HTMLTranslator as HTML5Translator
-import nbformat
 from jupyter_cache import get_cache
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
@@ -117,9 +117,8 @@ def _write_executed_notebooks(app, env) -> None:
             continue
         try:
             _, executed = cache.merge_match_into_notebook(notebook)
-        except KeyError:
-            message = f"{docname}: no executed notebook in the cache {nb_execution_cache_path}"
-            raise RuntimeError(message) from None
+        except KeyError:  # the page failed to execute, which fails the build already
+            continue
         (out / docname).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(executed, out / f"{docname}.ipynb")
 
@@ -195,4 +194,11 @@ html_theme_options = {
     "show_toc_level": 2,
 }
 html_last_updated_fmt = None
-copybutton_exclude = ".linenos, .gp, .go"
+
+# Copy buttons on code, not on a cell's printed output. In a block with prompts (doctest >>> and ...,
+# console $), a button copies only the prompted lines, without their prompts: no output, no traceback.
+copybutton_selector = "div.highlight:not(.cell_output div) pre"
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_exclude = ".linenos"

@@ -43,7 +43,10 @@ async function checkLinks(files) {
 async function checkPage(browser, file, mode) {
   const context = await browser.createBrowserContext(); // fresh localStorage: the theme keeps its mode there
   const page = await context.newPage();
-  const row = { page: file, mode, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0 };
+  const row = {
+    page: file, mode, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0,
+    copyButtons: '-', copyProblems: [],
+  };
   try {
     page.setDefaultTimeout(TIMEOUT);
     await page.setViewport({ width: 1280, height: 800 });
@@ -66,6 +69,44 @@ async function checkPage(browser, file, mode) {
     row.violations = violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.map((n) => n.target.join(' ')),
     }));
+    // copy buttons: one on every code block outside a cell's output, none on outputs, and what a click
+    // copies has no >>>, ... or $ prompt and no doctest output line. sphinx-copybutton copies through
+    // clipboard.js, which selects the text in a hidden textarea and calls execCommand('copy'): the hook
+    // records that text instead of touching the clipboard.
+    const copy = await page.evaluate(() => {
+      const copied = [];
+      document.execCommand = (command) => command === 'copy' && copied.push(document.activeElement?.value ?? '') > 0;
+      const blocks = [...document.querySelectorAll('main article.bd-article div.highlight pre')];
+      const isOutput = (pre) => Boolean(pre.closest('.cell_output'));
+      const button = (pre) => pre.id && pre.parentElement.querySelector(`button.copybtn[data-clipboard-target="#${pre.id}"]`);
+      return {
+        code: blocks.filter((pre) => !isOutput(pre)).length,
+        buttons: blocks.filter((pre) => !isOutput(pre) && button(pre)).length,
+        onOutputs: blocks.filter((pre) => isOutput(pre) && button(pre)).length,
+        copies: blocks.filter((pre) => button(pre)).map((pre) => {
+          const before = copied.length;
+          button(pre).click();
+          return {
+            text: copied.length > before ? copied.at(-1) : null,
+            outputs: [...pre.querySelectorAll('.go')].map((node) => node.textContent.trim()),
+          };
+        }),
+      };
+    });
+    row.copyButtons = `${copy.buttons}/${copy.code}`;
+    const prompt = /^(>>>|\.\.\.|\$)( |$)/;
+    row.copyProblems = [
+      ...(copy.buttons < copy.code ? [`${copy.code - copy.buttons} code block(s) without a copy button`] : []),
+      ...(copy.onOutputs ? [`${copy.onOutputs} copy button(s) on cell outputs`] : []),
+      ...copy.copies.flatMap(({ text, outputs }, i) => {
+        if (!text?.trim()) return [`block ${i + 1}: a click copied nothing`];
+        const lines = text.split('\n').map((line) => line.trim());
+        return [
+          ...lines.filter((line) => prompt.test(line)).map((line) => `block ${i + 1} copies a prompt: ${line}`),
+          ...outputs.filter((out) => out && lines.includes(out)).map((out) => `block ${i + 1} copies output: ${out}`),
+        ];
+      }),
+    ];
     // figures: the article's images, less the theme's and Sphinx's own (logo, index togglers) from _static/
     const alts = await page.$$eval('main article.bd-article img:not([src*="_static/"])',
       (imgs) => imgs.map((img) => (img.getAttribute('alt') ?? '').trim()));
@@ -83,25 +124,43 @@ async function checkPage(browser, file, mode) {
   }
   const serious = row.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
   row.failed = Boolean(row.error) || row.theme !== mode || serious.length > 0 || row.thirdParty.length > 0 ||
-    row.httpErrors.length > 0;
+    row.httpErrors.length > 0 || row.copyProblems.length > 0;
   return row;
 }
 
-function markdown({ links, pages }) {
+// Sphinx's search page, as a reader uses it: a query for a term of one page must list that page
+async function checkSearch(browser, query = 'vanishing gradient', expected = 'vanishing-gradient.html') {
+  const page = await browser.newPage();
+  try {
+    await page.goto(new URL(`search.html?q=${encodeURIComponent(query)}`, base).href, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#search-results ul.search li a', { timeout: TIMEOUT });
+    const hits = await page.$$eval('#search-results ul.search li a', (as) => as.map((a) => a.getAttribute('href')));
+    const pages = [...new Set(hits.map((href) => href.split(/[?#]/)[0]))];
+    return { query, expected, pages, passed: pages.includes(expected) };
+  } catch (error) {
+    return { query, expected, pages: [], passed: false, error: String(error.message ?? error).split('\n')[0] };
+  } finally {
+    await page.close();
+  }
+}
+
+function markdown({ links, search, pages }) {
   const count = (r, serious) => r.violations.filter((v) => ['serious', 'critical'].includes(v.impact) === serious)
     .map((v) => `${v.id} (${v.nodes})`).join(', ') || '0';
   const lines = [
     '# Browser checks', '',
     `Links (linkinator): ${links.checked} checked, ${links.broken.length} broken, ` +
       `${links.skipped.length} on other hosts skipped.`, '',
+    `Search for "${search.query}": ${search.pages.length} page(s) found (${search.pages.join(', ') || 'none'}); ` +
+      `${search.passed ? 'lists' : '**does not list**'} ${search.expected}${search.error ? ` (${search.error})` : ''}.`, '',
     ...links.broken.map((l) => `- broken: ${l.url} (status ${l.status}) on ${l.parents.join(', ')}`),
     ...(links.broken.length ? [''] : []),
     '| result | page | mode | data-theme | axe serious/critical | axe other | third-party requests | HTTP errors ' +
-      '| figures | figures without alt |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+      '| copy buttons | figures | figures without alt |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...pages.map((r) => `| ${r.failed ? '**FAIL**' : 'ok'} | ${r.page} | ${r.mode} | ${r.theme ?? '-'} ` +
       `| ${count(r, true)} | ${count(r, false)} | ${r.thirdParty.length} | ${r.httpErrors.length} ` +
-      `| ${r.figures} | ${r.noAlt} |`),
+      `| ${r.copyButtons} | ${r.figures} | ${r.noAlt} |`),
     '', '## axe-core violations', '',
     '| page | mode | rule | impact | nodes | first node |', '|---|---|---|---|---|---|',
     ...pages.flatMap((r) => r.violations.map((v) =>
@@ -110,6 +169,7 @@ function markdown({ links, pages }) {
     ...[...new Set(pages.flatMap((r) => r.thirdParty))].map((url) => `- ${url}`),
     ...pages.flatMap((r) => r.httpErrors.map((error) => `\nHTTP error on ${r.page} (${r.mode}): ${error}`)),
     ...pages.filter((r) => r.error).map((r) => `\nError on ${r.page} (${r.mode}): ${r.error}`),
+    ...pages.flatMap((r) => r.copyProblems.map((problem) => `\nCopy button on ${r.page} (${r.mode}): ${problem}`)),
   ];
   return lines.join('\n') + '\n';
 }
@@ -127,7 +187,9 @@ const browser = await puppeteer.launch({
     '--no-first-run'],
 });
 const pages = [];
+let search;
 try {
+  search = await checkSearch(browser);
   for (const file of files) {
     for (const mode of MODES) {
       pages.push(await checkPage(browser, file, mode));
@@ -137,7 +199,9 @@ try {
 } finally {
   await browser.close();
 }
-const report = { base, links, pages, passed: links.broken.length === 0 && !pages.some((r) => r.failed) };
+const report = {
+  base, links, search, pages, passed: links.broken.length === 0 && search.passed && !pages.some((r) => r.failed),
+};
 writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(path.join(outDir, 'report.md'), markdown(report));
 console.log('\n' + markdown(report));
