@@ -78,13 +78,14 @@ def docs(session: nox.Session) -> None:
     session.log(f"Open {ROOT / 'docs/_build/html/index.html'}")
 
 
-@nox.session
+@nox.session(requires=["docs"])
 def pages(session: nox.Session) -> None:
     """Run every page's notebook (docs/<page>.ipynb, what Colab and Binder open), in order, as one
-    plain Python script per page.
+    plain Python script per page, and check that it glues the same values as the site's build.
 
     This is what a reader gets by running a page's notebook top to bottom, or by copying each snippet
-    of the page into a fresh session; it fails if any page's code fails outside the site.
+    of the page into a fresh session; it fails if any page's code fails outside the site, or if a
+    number differs between this run and the build (runs the docs session first; cached, ~20 s).
     """
     install_docs(session)
     session.run("python", "docs/_notebooks.py", "--check")  # the notebooks are the pages' code
@@ -93,9 +94,10 @@ def pages(session: nox.Session) -> None:
     out.mkdir(parents=True)
     for notebook in sorted((ROOT / "docs").glob("*.ipynb")):
         script = out / f"page_{notebook.stem}.py"  # not "tensorboard.py", which would shadow the module
+        glued = ROOT / "docs" / "_build" / "jupyter_execute" / f"{notebook.stem}.glue.json"
         session.run("jupytext", "--quiet", "--to", "py:percent", "--output", str(script), str(notebook))
         session.log(f"running {notebook.name} as {script.relative_to(ROOT)}")
-        session.run("python", str(script), env=ENV)
+        session.run("python", "tests/pages/run_page.py", str(script), str(glued), env=ENV)
 
 
 @nox.session
@@ -128,8 +130,10 @@ def browser(session: nox.Session) -> None:
     tests/browser/package-lock.json (`npm ci`). linkinator checks every page's internal links, #anchors
     and images (links to other hosts are skipped, never fetched). puppeteer-core opens every top-level
     page in light and in dark mode and fails on a request to another host, an HTTP error, a colour mode
-    the theme did not apply, or a serious or critical axe-core violation; it also counts the figures and
-    those without alt text. Writes docs/_build/browser/report.md (printed), report.json and
+    the theme did not apply, a serious or critical axe-core violation, a figure without alt text or
+    caption, or a copy button that is missing or copies a prompt or an output; a search for a page's
+    topic must list that page. Then tests/browser/launch_links.py checks the Colab, Binder and download
+    links. Writes docs/_build/browser/report.md (printed), report.json and
     screenshots/<page>-<light|dark>.png. Needs Chromium (CHROMIUM, default /usr/bin/chromium) and
     Node.js >= 20 with npm. Arguments after -- go to the docs build (`nox -s browser -- -E`).
     """

@@ -3,10 +3,12 @@
 //   node check.mjs BASE_URL HTML_DIR OUT_DIR      (Chromium: $CHROMIUM, else /usr/bin/chromium)
 //
 // linkinator checks every page's internal links, #anchors and images (links to other hosts are
-// skipped, never fetched). Then every top-level page of HTML_DIR opens in light and in dark mode:
-// requests to other hosts are blocked and counted, the theme's colour mode is checked, axe-core
-// runs, figures and their alt text are counted and a full-page screenshot is saved. OUT_DIR gets
-// report.md, report.json and screenshots/. Exit status 1 if anything failed.
+// skipped, never fetched), and a search query must find its page. Then every top-level page of
+// HTML_DIR opens in light and in dark mode: requests to other hosts are blocked and counted, the
+// theme's colour mode is checked, axe-core runs, every copy button's copied text is checked (no
+// prompt, no output), figures are counted with their alt text and captions, and a full-page
+// screenshot is saved. OUT_DIR gets report.md, report.json and screenshots/. Exit status 1 if
+// anything failed.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -44,7 +46,7 @@ async function checkPage(browser, file, mode) {
   const context = await browser.createBrowserContext(); // fresh localStorage: the theme keeps its mode there
   const page = await context.newPage();
   const row = {
-    page: file, mode, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0,
+    page: file, mode, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0, noCaption: 0,
     copyButtons: '-', copyProblems: [],
   };
   try {
@@ -108,10 +110,13 @@ async function checkPage(browser, file, mode) {
       }),
     ];
     // figures: the article's images, less the theme's and Sphinx's own (logo, index togglers) from _static/
-    const alts = await page.$$eval('main article.bd-article img:not([src*="_static/"])',
-      (imgs) => imgs.map((img) => (img.getAttribute('alt') ?? '').trim()));
-    row.figures = alts.length;
-    row.noAlt = alts.filter((alt) => !alt).length;
+    const figures = await page.$$eval('main article.bd-article img:not([src*="_static/"])', (imgs) => imgs.map((img) => ({
+      alt: (img.getAttribute('alt') ?? '').trim(),
+      caption: (img.closest('figure')?.querySelector('figcaption')?.textContent ?? '').trim(),
+    })));
+    row.figures = figures.length;
+    row.noAlt = figures.filter((f) => !f.alt).length;
+    row.noCaption = figures.filter((f) => !f.caption).length;
     const stem = file.replace(/\.html$/, '');
     // captureBeyondViewport: false resizes the viewport to the page; Chromium's capture beyond the
     // viewport lays out the theme's sidebars wrongly (offset, half collapsed), differently each time
@@ -124,7 +129,7 @@ async function checkPage(browser, file, mode) {
   }
   const serious = row.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
   row.failed = Boolean(row.error) || row.theme !== mode || serious.length > 0 || row.thirdParty.length > 0 ||
-    row.httpErrors.length > 0 || row.copyProblems.length > 0;
+    row.httpErrors.length > 0 || row.copyProblems.length > 0 || row.noAlt > 0 || row.noCaption > 0;
   return row;
 }
 
@@ -156,11 +161,11 @@ function markdown({ links, search, pages }) {
     ...links.broken.map((l) => `- broken: ${l.url} (status ${l.status}) on ${l.parents.join(', ')}`),
     ...(links.broken.length ? [''] : []),
     '| result | page | mode | data-theme | axe serious/critical | axe other | third-party requests | HTTP errors ' +
-      '| copy buttons | figures | figures without alt |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+      '| copy buttons | figures | without alt text | without caption |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...pages.map((r) => `| ${r.failed ? '**FAIL**' : 'ok'} | ${r.page} | ${r.mode} | ${r.theme ?? '-'} ` +
       `| ${count(r, true)} | ${count(r, false)} | ${r.thirdParty.length} | ${r.httpErrors.length} ` +
-      `| ${r.copyButtons} | ${r.figures} | ${r.noAlt} |`),
+      `| ${r.copyButtons} | ${r.figures} | ${r.noAlt} | ${r.noCaption} |`),
     '', '## axe-core violations', '',
     '| page | mode | rule | impact | nodes | first node |', '|---|---|---|---|---|---|',
     ...pages.flatMap((r) => r.violations.map((v) =>
