@@ -71,6 +71,20 @@ async function checkPage(browser, file, mode) {
     row.violations = violations.map((v) => ({
       id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.map((n) => n.target.join(' ')),
     }));
+    // figures: the article's images, less the theme's and Sphinx's own (logo, index togglers) from _static/
+    const figures = await page.$$eval('main article.bd-article img:not([src*="_static/"])', (imgs) => imgs.map((img) => ({
+      alt: (img.getAttribute('alt') ?? '').trim(),
+      caption: (img.closest('figure')?.querySelector('figcaption')?.textContent ?? '').trim(),
+    })));
+    row.figures = figures.length;
+    row.noAlt = figures.filter((f) => !f.alt).length;
+    row.noCaption = figures.filter((f) => !f.caption).length;
+    const stem = file.replace(/\.html$/, '');
+    // captureBeyondViewport: false resizes the viewport to the page; Chromium's capture beyond the
+    // viewport lays out the theme's sidebars wrongly (offset, half collapsed), differently each time
+    const shot = path.join(outDir, 'screenshots', `${stem}-${mode}.png`);
+    await page.screenshot({ path: shot, fullPage: true, captureBeyondViewport: false });
+    // after the screenshot: a clicked copy button shows a check mark for two seconds
     // copy buttons: one on every code block outside a cell's output, none on outputs, and what a click
     // copies has no >>>, ... or $ prompt and no doctest output line. sphinx-copybutton copies through
     // clipboard.js, which selects the text in a hidden textarea and calls execCommand('copy'): the hook
@@ -109,19 +123,6 @@ async function checkPage(browser, file, mode) {
         ];
       }),
     ];
-    // figures: the article's images, less the theme's and Sphinx's own (logo, index togglers) from _static/
-    const figures = await page.$$eval('main article.bd-article img:not([src*="_static/"])', (imgs) => imgs.map((img) => ({
-      alt: (img.getAttribute('alt') ?? '').trim(),
-      caption: (img.closest('figure')?.querySelector('figcaption')?.textContent ?? '').trim(),
-    })));
-    row.figures = figures.length;
-    row.noAlt = figures.filter((f) => !f.alt).length;
-    row.noCaption = figures.filter((f) => !f.caption).length;
-    const stem = file.replace(/\.html$/, '');
-    // captureBeyondViewport: false resizes the viewport to the page; Chromium's capture beyond the
-    // viewport lays out the theme's sidebars wrongly (offset, half collapsed), differently each time
-    const shot = path.join(outDir, 'screenshots', `${stem}-${mode}.png`);
-    await page.screenshot({ path: shot, fullPage: true, captureBeyondViewport: false });
   } catch (error) {
     row.error = String(error.message ?? error).split('\n')[0];
   } finally {
