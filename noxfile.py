@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 import nox
@@ -122,6 +122,22 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/docs.py", env=ENV)
 
 
+class _SiteServer(http.server.ThreadingHTTPServer):
+    """The built site on localhost for the browser checks.
+
+    The listen backlog is raised from socketserver's 5: linkinator opens many connections at once, and
+    connections beyond the backlog were dropped, failing the check with links "broken" at status 0.
+    """
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # no request log: the checks report what failed
+
+
 @nox.session(requires=["docs"], venv_backend="none")
 def browser(session: nox.Session) -> None:
     """Check the built site in headless Chromium; runs the docs session first (cached: ~20 s unchanged).
@@ -150,28 +166,12 @@ def browser(session: nox.Session) -> None:
     out = ROOT / "docs" / "_build" / "browser"
     env = {"CHROMIUM": chromium, "PUPPETEER_SKIP_DOWNLOAD": "1"}  # puppeteer-core downloads nothing anyway
     session.run("npm", "ci", "--prefix", str(tools), "--no-audit", "--no-fund", "--prefer-offline", env=env)
-    with socket.socket() as sock:  # a free port
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", site]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # no request log
-    try:
-        for _ in range(100):  # wait up to 10 s for the server to listen
-            if server.poll() is not None:
-                session.error(f"the web server exited with status {server.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            session.error(f"the web server did not start on port {port}")
-        session.run("node", tools / "check.mjs", f"http://127.0.0.1:{port}/", site, out, env=env)
-    finally:
-        server.terminate()
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    with _SiteServer(("127.0.0.1", 0), handler) as server:  # port 0: a free port
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            base = f"http://127.0.0.1:{server.server_address[1]}/"
+            session.run("node", tools / "check.mjs", base, site, out, env=env)
+        finally:
+            server.shutdown()
     session.run(sys.executable, tools / "launch_links.py", site)  # Colab, Binder and download links

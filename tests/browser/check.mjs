@@ -28,8 +28,10 @@ setTimeout(() => { console.error('browser checks: gave up after 15 minutes'); pr
 // crawled late (so in 7.6.1; see linkinator PR #881); a page's own run always sees its links first.
 async function checkLinks(files) {
   const runs = [{ path: base, recurse: true }, ...files.map((file) => ({ path: new URL(file, base).href }))];
+  // the runs open up to 60 connections at once: the server's listen backlog must hold them (noxfile.py)
   const results = await Promise.all(runs.map((run) => new LinkChecker().check({
     ...run, checkFragments: true, checkCss: true, concurrency: 4, timeout: 10_000,
+    retryErrors: true, retryErrorsCount: 2, retryErrorsJitter: 1_000, // a refused connection or 5xx, not a 404
     linksToSkip: async (url) => new URL(url).origin !== origin, // other hosts: skipped, never fetched
   })));
   const links = results.flatMap((result) => result.links);
@@ -129,8 +131,17 @@ async function checkPage(browser, file, mode) {
     await context.close();
   }
   const serious = row.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  row.failed = Boolean(row.error) || row.theme !== mode || serious.length > 0 || row.thirdParty.length > 0 ||
-    row.httpErrors.length > 0 || row.copyProblems.length > 0 || row.noAlt > 0 || row.noCaption > 0;
+  row.reasons = [ // why the row failed, one line each; empty when it passed
+    ...(row.error ? [`error: ${row.error}`] : []),
+    ...(row.theme !== mode ? [`data-theme is ${row.theme}, expected ${mode}`] : []),
+    ...serious.map((v) => `axe ${v.impact} ${v.id} (${v.nodes} node(s), first: ${v.targets[0]}): ${v.help}`),
+    ...row.thirdParty.map((url) => `request to another host: ${url}`),
+    ...row.httpErrors.map((error) => `HTTP error: ${error}`),
+    ...row.copyProblems.map((problem) => `copy button: ${problem}`),
+    ...(row.noAlt ? [`${row.noAlt} figure(s) without alt text`] : []),
+    ...(row.noCaption ? [`${row.noCaption} figure(s) without a caption`] : []),
+  ];
+  row.failed = row.reasons.length > 0;
   return row;
 }
 
@@ -139,7 +150,9 @@ async function checkSearch(browser, query = 'vanishing gradient', expected = 'va
   const page = await browser.newPage();
   try {
     await page.goto(new URL(`search.html?q=${encodeURIComponent(query)}`, base).href, { waitUntil: 'networkidle0' });
-    await page.waitForSelector('#search-results ul.search li a', { timeout: TIMEOUT });
+    // searchtools.js lists the hits one by one, 5 ms apart, then writes its summary: wait for the summary
+    await page.waitForFunction(() => /^Search finished|did not match/.test(
+      document.querySelector('#search-results p.search-summary')?.textContent ?? ''), { timeout: TIMEOUT });
     const hits = await page.$$eval('#search-results ul.search li a', (as) => as.map((a) => a.getAttribute('href')));
     const pages = [...new Set(hits.map((href) => href.split(/[?#]/)[0]))];
     return { query, expected, pages, passed: pages.includes(expected) };
@@ -150,7 +163,8 @@ async function checkSearch(browser, query = 'vanishing gradient', expected = 'va
   }
 }
 
-function markdown({ links, search, pages }) {
+function markdown(report) {
+  const { links, search, pages } = report;
   const count = (r, serious) => r.violations.filter((v) => ['serious', 'critical'].includes(v.impact) === serious)
     .map((v) => `${v.id} (${v.nodes})`).join(', ') || '0';
   const lines = [
@@ -173,11 +187,19 @@ function markdown({ links, search, pages }) {
       `| ${r.page} | ${r.mode} | ${v.id} | ${v.impact} | ${v.nodes} | \`${v.targets[0].replaceAll('|', '\\|')}\` |`)),
     '', '## Third-party requests (blocked)', '',
     ...[...new Set(pages.flatMap((r) => r.thirdParty))].map((url) => `- ${url}`),
-    ...pages.flatMap((r) => r.httpErrors.map((error) => `\nHTTP error on ${r.page} (${r.mode}): ${error}`)),
-    ...pages.filter((r) => r.error).map((r) => `\nError on ${r.page} (${r.mode}): ${r.error}`),
-    ...pages.flatMap((r) => r.copyProblems.map((problem) => `\nCopy button on ${r.page} (${r.mode}): ${problem}`)),
+    '', '## Failures', '', ...failures(report).map((failure) => `- ${failure}`), ...(report.passed ? ['none'] : []),
   ];
   return lines.join('\n') + '\n';
+}
+
+// every reason the run failed, one line each (printed last, so the end of a CI log says why)
+function failures({ links, search, pages }) {
+  return [
+    ...links.broken.map((l) => `broken link: ${l.url} (status ${l.status}) on ${l.parents.join(', ')}`),
+    ...(search.passed ? [] : [`search for "${search.query}" does not list ${search.expected}: ` +
+      `found ${search.pages.join(', ') || 'nothing'}${search.error ? ` (${search.error})` : ''}`]),
+    ...pages.flatMap((r) => r.reasons.map((reason) => `${r.page} (${r.mode}): ${reason}`)),
+  ];
 }
 
 rmSync(outDir, { recursive: true, force: true });
@@ -205,11 +227,11 @@ try {
 } finally {
   await browser.close();
 }
-const report = {
-  base, links, search, pages, passed: links.broken.length === 0 && search.passed && !pages.some((r) => r.failed),
-};
+const report = { base, links, search, pages };
+report.passed = failures(report).length === 0;
 writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(path.join(outDir, 'report.md'), markdown(report));
 console.log('\n' + markdown(report));
-console.log(`${report.passed ? 'passed' : 'FAILED'}: see ${path.join(outDir, 'report.md')}`);
+console.log(report.passed ? 'passed' : ['FAILED:', ...failures(report).map((f) => `  ${f}`)].join('\n'));
+console.log(`report: ${path.join(outDir, 'report.md')}`);
 process.exitCode = report.passed ? 0 : 1;
