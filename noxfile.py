@@ -132,6 +132,11 @@ class _SiteServer(http.server.ThreadingHTTPServer):
     request_queue_size = 128
     daemon_threads = True
 
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        # a client that hangs up before the end of a file (linkinator does) is no error of the site's
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:

@@ -192,6 +192,10 @@ html_theme_options = {
     "use_repository_button": False,
     "use_download_button": True,
     "show_toc_level": 2,
+    # The search field sits in the primary sidebar (and opens with Ctrl+K). pydata-sphinx-theme 0.20 no
+    # longer takes the book theme's empty default here, and put a second search field in a bar of its own
+    # across the top of every page.
+    "navbar_persistent": [],
 }
 html_last_updated_fmt = None
 

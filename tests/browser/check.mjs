@@ -49,7 +49,7 @@ async function checkPage(browser, file, mode) {
   const page = await context.newPage();
   const row = {
     page: file, mode, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0, noCaption: 0,
-    copyButtons: '-', copyProblems: [],
+    copyButtons: '-', copyProblems: [], searchFields: null,
   };
   try {
     page.setDefaultTimeout(TIMEOUT);
@@ -78,6 +78,9 @@ async function checkPage(browser, file, mode) {
       alt: (img.getAttribute('alt') ?? '').trim(),
       caption: (img.closest('figure')?.querySelector('figcaption')?.textContent ?? '').trim(),
     })));
+    // one search field in view (the sidebar's): pydata-sphinx-theme 0.20 added a second, in a top bar
+    row.searchFields = await page.$$eval('.search-button-field',
+      (fields) => fields.filter((field) => field.checkVisibility()).length);
     row.figures = figures.length;
     row.noAlt = figures.filter((f) => !f.alt).length;
     row.noCaption = figures.filter((f) => !f.caption).length;
@@ -138,6 +141,8 @@ async function checkPage(browser, file, mode) {
     ...row.thirdParty.map((url) => `request to another host: ${url}`),
     ...row.httpErrors.map((error) => `HTTP error: ${error}`),
     ...row.copyProblems.map((problem) => `copy button: ${problem}`),
+    ...(row.searchFields !== null && row.searchFields !== 1
+      ? [`${row.searchFields} search fields in view, expected 1`] : []),
     ...(row.noAlt ? [`${row.noAlt} figure(s) without alt text`] : []),
     ...(row.noCaption ? [`${row.noCaption} figure(s) without a caption`] : []),
   ];
