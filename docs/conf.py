@@ -106,7 +106,8 @@ def _write_executed_notebooks(app, env) -> None:
     myst-nb 1.4 writes that file with the outputs only when it executes the page; for a page
     served from the cache it writes the notebook without outputs (it saves the notebook it read,
     not the one merged with the cached outputs). Here every page is written merged with its
-    cached execution, so the download is the same on every build.
+    cached execution, with cell ids ``cell-NN`` in place of the random ones jupytext gives, so
+    the download is the same file on every build.
     """
     cache = get_cache(nb_execution_cache_path)
     out = Path(app.outdir).parent / "jupyter_execute"
@@ -119,6 +120,8 @@ def _write_executed_notebooks(app, env) -> None:
             _, executed = cache.merge_match_into_notebook(notebook)
         except KeyError:  # the page failed to execute, which fails the build already
             continue
+        for number, cell in enumerate(executed.cells):
+            cell.id = f"cell-{number:02d}"
         (out / docname).parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(executed, out / f"{docname}.ipynb")
 

@@ -9,6 +9,7 @@ Sphinx. The builds execute real Jupyter kernels, so each takes a few seconds.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -174,7 +175,7 @@ def test_a_change_under_the_package_reruns_the_cached_pages(tmp_path):
     assert pasted(out / "answer.html") == ["2"]
 
 
-def test_two_clean_builds_glue_the_same_numbers(tmp_path):
+def test_two_clean_builds_glue_the_same_numbers_and_offer_the_same_notebook(tmp_path):
     page = {
         "numbers": """
         # Seeded training
@@ -191,11 +192,17 @@ def test_two_clean_builds_glue_the_same_numbers(tmp_path):
         Final losses {glue:text}`losses`; solved {glue:text}`solved`.
         """
     }
-    glued = []
+    glued, downloads = [], []
     for name in ("first", "second"):
         site = make_site(tmp_path / name, page)
         done = build(site, tmp_path / name / "html")
         assert done.returncode == 0, done.stdout + done.stderr
         glued.append(pasted(tmp_path / name / "html" / "numbers.html"))
+        downloads.append((tmp_path / name / "html" / "_sources" / "numbers.ipynb").read_bytes())
     assert len(glued[0]) == 2 and glued[0][0].count(", ") == 2
     assert glued[0] == glued[1]
+    # the page's executed-notebook download, outputs and cell ids included, is the same file
+    cells = json.loads(downloads[0])["cells"]
+    assert [cell["id"] for cell in cells] == ["cell-00", "cell-01", "cell-02"]  # title, code, text
+    assert cells[1]["outputs"]  # the glue calls' display data
+    assert downloads[0] == downloads[1]
