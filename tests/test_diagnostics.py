@@ -1,4 +1,5 @@
-"""relu_vs_sigmoid.diagnostics: gradient norms per layer and dead ReLU units."""
+"""relu_vs_sigmoid.diagnostics: gradient norms per layer, dead ReLU units and revivals, distances between
+the inputs' representations, and the plateau costs of merged inputs."""
 
 from __future__ import annotations
 
@@ -9,9 +10,17 @@ from conftest import assert_unchanged, snapshot
 
 import relu_vs_sigmoid
 from relu_vs_sigmoid import data
-from relu_vs_sigmoid.diagnostics import dead_units, gradient_norms, has_dead_layer
+from relu_vs_sigmoid.diagnostics import (
+    dead_units,
+    gradient_norms,
+    has_dead_layer,
+    hidden_distances,
+    input_pairs,
+    merged_cost,
+    revived_units,
+)
 from relu_vs_sigmoid.models import MLP, build
-from relu_vs_sigmoid.training import loss_and_gradients, train
+from relu_vs_sigmoid.training import loss_and_gradients, train, train_many
 
 X_XOR, Y_XOR = data.xor()
 
@@ -184,3 +193,172 @@ def test_dead_units_rejects_scalar_input_naming_x(X):
     with pytest.raises((TypeError, ValueError)) as info:
         dead_units(model, X)
     assert str(info.value).startswith("X must"), str(info.value)
+
+
+# --- merged_cost: the plateaus of failed runs -----------------------------------------------------------
+
+
+def _entropy(p):
+    return -p * np.log(p) - (1 - p) * np.log(1 - p)
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        ([[0, 1, 2, 3]], np.log(2)),  # all four inputs merged: the output ignores the input
+        ([[0, 1, 2], [3]], 0.75 * _entropy(2 / 3)),  # (0,0), (0,1), (1,0) merged: two 1s and a 0
+        ([[1, 2, 3], [0]], 0.75 * _entropy(2 / 3)),
+        ([[0, 1], [2], [3]], 0.5 * np.log(2)),  # one opposite-label pair merged, the rest fitted
+        ([[0, 1], [2, 3]], np.log(2)),  # both opposite-label pairs merged: all four at 0.5
+        ([[1, 2], [0, 3]], 0.0),  # merging same-label pairs costs nothing
+        ([[0], [1], [2], [3]], 0.0),
+    ],
+)
+def test_merged_cost_of_xor_groupings(groups, expected):
+    assert merged_cost(groups) == pytest.approx(expected, abs=1e-12)
+
+
+def test_merged_cost_with_other_labels():
+    assert merged_cost([[0, 1, 2]], y=[1, 1, 0]) == pytest.approx(_entropy(2 / 3))
+    assert merged_cost([[0], [1, 2]], y=np.array([[1.0], [0.0], [1.0]])) == pytest.approx(2 / 3 * np.log(2))
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ([[0, 1, 2]], "partition the rows 0 to 3"),  # row 3 missing
+        ([[0, 1, 2, 3], [3]], "partition the rows 0 to 3"),  # row 3 twice
+        ([[0, 1, 2, 3, 4]], "partition the rows 0 to 3"),
+        ([[0, 1, 2, 3], []], "non-empty"),
+        ([0, 1, 2, 3], "sequence of sequences"),
+    ],
+)
+def test_merged_cost_rejects_a_bad_partition(groups, message):
+    with pytest.raises(ValueError, match=message):
+        merged_cost(groups)
+
+
+def test_merged_cost_rejects_labels_other_than_0_and_1():
+    with pytest.raises(ValueError, match="labels 0 and 1 only; got"):
+        merged_cost([[0, 1]], y=[0, 2])
+
+
+@pytest.fixture(scope="module")
+def relu_depth10():
+    """The relu page's experiment: 32 ReLU nets of depth 10, width 5, lr 0.1, 5,000 steps."""
+    nets = [build(depth=10, width=5, activation="relu", seed=s) for s in range(32)]
+    born = [dead_units(net) for net in nets]
+    results = train_many(nets, steps=5000, learning_rate=0.1)
+    return nets, born, results
+
+
+@pytest.mark.slow
+def test_every_failed_relu_run_ends_on_a_merged_cost_plateau(relu_depth10):
+    nets, _, results = relu_depth10
+    plateaus = {
+        "all merged": merged_cost([[0, 1, 2, 3]]),
+        "three merged": merged_cost([[0, 1, 2], [3]]),
+        "one pair merged": merged_cost([[0, 1], [2], [3]]),
+    }
+    failed = [(net, r) for net, r in zip(nets, results, strict=True) if not r.solved]
+    assert failed, "the page's claim needs failed seeds"
+    landed = {}
+    for net, r in failed:
+        assert not r.diverged
+        name, cost = min(plateaus.items(), key=lambda item: abs(item[1] - r.final_loss))
+        assert abs(r.final_loss - cost) < 0.01, (r.seed, r.final_loss)
+        landed.setdefault(name, []).append(r.seed)
+        if has_dead_layer(net):  # a dead layer: the output ignores the input
+            assert name == "all merged"
+    assert {"all merged", "three merged"} <= set(landed)
+
+
+@pytest.mark.slow
+def test_dead_units_revive_above_layer_1_and_nowhere_else(relu_depth10):
+    nets, born, results = relu_depth10
+    after = [dead_units(net) for net in nets]
+    revived = sum(revived_units(b, a) for b, a in zip(born, after, strict=True))
+    assert revived[0] == 0  # layer 1 reads X, which never changes
+    assert revived[1:].sum() > 0  # a unit higher up can come back as the layers below it train
+    for b, a in zip(born, after, strict=True):  # a layer born fully dead stays fully dead
+        for layer_before, layer_after in zip(b, a, strict=True):
+            if layer_before.all():
+                assert layer_after.all()
+
+
+def test_dead_units_revive_in_a_short_training():
+    nets = [build(depth=10, width=5, activation="relu", seed=s) for s in range(8)]
+    born = [dead_units(net) for net in nets]
+    train_many(nets, steps=200, learning_rate=0.1)
+    after = [dead_units(net) for net in nets]
+    revived = sum(revived_units(b, a) for b, a in zip(born, after, strict=True))
+    assert revived[0] == 0  # layer 1 reads X, which never changes
+    assert revived[1:].sum() > 0  # measured: 54 of the 142 units born dead in layers 2-10
+    for b, a in zip(born, after, strict=True):
+        for layer_before, layer_after in zip(b, a, strict=True):
+            if layer_before.all():
+                assert layer_after.all()
+
+
+def test_a_fully_dead_layer_never_revives():
+    net = build(depth=4, width=5, activation="relu", seed=1)
+    net.biases[1].assign(tf.fill([5], -50.0))  # layer 2 dead on every input
+    born = dead_units(net)
+    assert born[1].all() and not born[0].all()
+    train_many([net], steps=200, learning_rate=0.1)
+    after = dead_units(net)
+    assert revived_units(born, after)[1:].tolist() == [0, 0, 0]  # nor any layer above it (its input is 0)
+    assert after[1].all()
+    assert np.all(hidden_distances(net)[2:] == 0)  # every input merged from layer 2 up
+
+
+def test_revived_units_counts_per_layer():
+    before = (np.array([True, True, False]), np.array([True, False]))
+    after = (np.array([True, False, True]), np.array([False, False]))
+    assert revived_units(before, after).tolist() == [1, 1]
+    assert revived_units(after, before).tolist() == [1, 0]  # (0-based) unit 2 of layer 1 died instead
+
+
+@pytest.mark.parametrize(
+    ("initial", "final", "message"),
+    [
+        ((np.array([True]),), (np.array([True]), np.array([False])), "one mask per hidden layer"),
+        ((np.array([True, False]),), (np.array([True]),), "layer 1 has bool"),
+        ((np.array([1, 0]),), (np.array([1, 0]),), "boolean array"),
+    ],
+)
+def test_revived_units_rejects_mismatched_masks(initial, final, message):
+    with pytest.raises(ValueError, match=message):
+        revived_units(initial, final)
+
+
+# --- hidden_distances -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "maxout"])
+def test_hidden_distances_shape_and_rows(activation):
+    model = build(depth=3, width=5, activation=activation, seed=1)
+    d = hidden_distances(model)
+    assert d.shape == (3 + 2, 6)
+    fwd = model.forward(X_XOR)
+    layers = [X_XOR, *(h.numpy() for h in fwd.activations), fwd.logits.numpy()]
+    for row, h in zip(d, layers, strict=True):
+        for column, (i, j) in enumerate(input_pairs(4)):
+            assert row[column] == pytest.approx(float(np.sqrt(np.sum((h[i] - h[j]) ** 2))), rel=1e-6)
+    assert d[0].tolist() == pytest.approx([1, 1, np.sqrt(2), np.sqrt(2), 1, 1])
+
+
+def test_hidden_distances_are_zero_after_a_dead_layer():
+    model = build(depth=4, width=5, activation="relu", seed=0)
+    model.biases[1].assign(tf.fill([5], -100.0))  # layer 2 is dead on every input
+    d = hidden_distances(model)
+    assert np.all(d[2:] == 0) and np.all(d[1] > 0)
+
+
+def test_hidden_distances_needs_two_inputs():
+    with pytest.raises(ValueError, match="at least 2 inputs"):
+        hidden_distances(build(depth=2, width=5, seed=0), X=[[0.0, 1.0]])
+
+
+def test_input_pairs_order():
+    assert input_pairs(3) == [(0, 1), (0, 2), (1, 2)]

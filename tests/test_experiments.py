@@ -455,3 +455,48 @@ def test_first_solved_step_in_table_uses_is_solved(mixed_results):
         solved_rows = [int(s) for s, loss, acc in rows if is_solved(loss, acc)]
         assert r.first_solved_step == (solved_rows[0] if solved_rows else None)
     assert all(isinstance(r, TrainResult) for r in mixed_results)
+
+
+# --- outcome ---------------------------------------------------------------------------------------------
+
+
+def _result(loss, accuracy, n_dead_units=None):
+    return TrainResult(
+        config={"activation": "relu", "widths": (5, 5)},
+        seed=0,
+        step=np.array([0, 100]),
+        loss=np.array([0.7, loss]),
+        accuracy=np.array([0.5, accuracy]),
+        grad_norms=np.ones((2, 3)),
+        y_hat=np.full((4, 1), 0.5),
+        n_dead_units=None if n_dead_units is None else np.array(n_dead_units),
+    )
+
+
+@pytest.mark.parametrize(
+    ("loss", "accuracy", "dead", "expected"),
+    [
+        (0.01, 1.0, [5, 0], "solved"),  # solved wins, even with a (then harmless) count
+        (0.6931, 0.5, [0, 5], "dead layer"),
+        (0.4774, 0.75, [4, 4], "stuck"),
+        (0.6931, 0.5, None, "stuck"),  # not relu: no dead layers
+        (float("inf"), 0.5, [5, 5], "diverged"),
+        (float("nan"), 0.5, None, "diverged"),
+        (0.2, 1.0, None, "stuck"),  # right side of 0.5 everywhere, but cost above SOLVED_LOSS
+    ],
+)
+def test_outcome(loss, accuracy, dead, expected):
+    assert experiments.outcome(_result(loss, accuracy, dead)) == expected
+    assert expected in experiments.OUTCOMES
+
+
+def test_outcome_column_matches_outcome(swept):
+    assert set(swept["outcome"]) <= set(experiments.OUTCOMES)
+    assert (swept["outcome"] == "solved").equals(swept["solved"].astype(bool))
+    relu = swept[swept.activation == "relu"]
+    assert ((relu["outcome"] == "dead layer") == (relu["dead_layer"].astype(bool) & ~relu["solved"])).all()
+
+
+def test_outcome_rejects_other_objects():
+    with pytest.raises(TypeError, match="result must be a TrainResult; got dict"):
+        experiments.outcome({})

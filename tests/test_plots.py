@@ -336,3 +336,164 @@ def test_solved_heatmap_rejects_missing_columns(missing):
     rates = _rates(RATES).drop(columns=[missing])
     with pytest.raises(ValueError, match=rf"rates needs the columns {missing}; it has"):
         plots.solved_heatmap(rates)
+
+
+# --- outcome_curves, outcome_bars -------------------------------------------------------------------------
+
+
+def outcome_result(final_loss, accuracy, n_dead_units=None, activation="relu") -> TrainResult:
+    loss = np.linspace(0.7, final_loss, 5)
+    return TrainResult(
+        config={"activation": activation, "widths": (5, 5)},
+        seed=0,
+        step=np.arange(5, dtype=np.int64) * 100,
+        loss=loss,
+        accuracy=np.full(5, accuracy),
+        grad_norms=np.ones((5, 3)),
+        y_hat=np.full((4, 1), 0.5),
+        layer_names=("layer1", "layer2", "last"),
+        n_dead_units=None if n_dead_units is None else np.asarray(n_dead_units),
+    )
+
+
+def test_outcome_curves_colours_each_run_by_outcome_and_counts_them():
+    results = [
+        outcome_result(0.01, 1.0, [0, 1]),  # solved
+        outcome_result(0.02, 1.0, [1, 0]),  # solved
+        outcome_result(0.6931, 0.5, [5, 0]),  # dead layer
+        outcome_result(0.4774, 0.75, [2, 3]),  # stuck
+    ]
+    ax = plots.outcome_curves(results)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["solved (2)", "dead layer (1)", "stuck (1)"]
+    runs = [line for line in ax.get_lines() if len(line.get_xdata()) == 5]
+    assert [line.get_color() for line in runs] == [
+        plots.OUTCOME_STYLES[o]["color"] for o in ("solved", "solved", "dead layer", "stuck")
+    ]
+    assert len(_ln2_lines(ax)) == 1
+    plateaus = [
+        float(line.get_ydata()[0])
+        for line in ax.get_lines()
+        if line.get_linestyle() == ":" and line.get_transform() == ax.get_yaxis_transform()
+    ]
+    assert plateaus == pytest.approx([0.75 * (np.log(3) - 2 / 3 * np.log(2)), 0.5 * LN2])
+    assert ax.get_ylim()[0] == 0.0
+
+
+def test_outcome_curves_accuracy_and_errors():
+    ax = plots.outcome_curves([outcome_result(0.6931, 0.5, activation="sigmoid")], metric="accuracy")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["stuck (1)"]
+    assert ax.get_ylim() == (-0.02, 1.02)
+    with pytest.raises(ValueError, match="metric must be one of loss, accuracy; got 'cost'"):
+        plots.outcome_curves([outcome_result(0.1, 1.0)], metric="cost")
+    with pytest.raises(ValueError, match="at least one TrainResult"):
+        plots.outcome_curves([])
+
+
+def test_outcome_styles_are_distinct():
+    assert set(plots.OUTCOME_STYLES) == {"solved", "dead layer", "stuck", "diverged"}
+    assert len({s["color"] for s in plots.OUTCOME_STYLES.values()}) == 4
+    assert len({str(s["linestyle"]) for s in plots.OUTCOME_STYLES.values()}) == 4
+
+
+def test_outcome_bars_heights_are_the_counts():
+    table = pd.DataFrame(
+        {
+            "activation": ["sigmoid"] * 3 + ["relu"] * 3,
+            "outcome": ["stuck", "stuck", "stuck", "solved", "dead layer", "solved"],
+        }
+    )
+    ax = plots.outcome_bars(table)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["sigmoid", "ReLU"]
+    heights = {}
+    for container in ax.containers:
+        heights[container.get_label()] = [round(p.get_height()) for p in container.patches]
+    assert heights == {"solved": [0, 2], "dead layer": [0, 1], "stuck": [3, 0]}
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2", "3"]
+    assert ax.get_ylabel() == "networks (of 3)"
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (pd.DataFrame({"activation": ["relu"]}), "needs the columns outcome"),
+        (pd.DataFrame({"activation": [], "outcome": []}), "at least one run"),
+        (pd.DataFrame({"activation": ["relu"], "outcome": ["lost"]}), "outcome must be one of"),
+    ],
+)
+def test_outcome_bars_errors(table, message):
+    with pytest.raises(ValueError, match=message):
+        plots.outcome_bars(table)
+
+
+# --- hidden_distances, decision_boundary, scope_graph ----------------------------------------------------
+
+
+def test_hidden_distances_draws_zeros_at_the_floor_and_styles_pairs_by_label():
+    d = np.array([[1, 1, 1.4, 1.4, 1, 1], [0.5, 0, 0.2, 0.1, 0, 0.3], [0, 0, 0, 0, 0, 0]], dtype=float)
+    ax = plots.hidden_distances(d, floor=1e-9)
+    pair_lines = ax.get_lines()[:6]
+    assert [line.get_linestyle() for line in pair_lines] == ["-", "-", "--", "--", "-", "-"]  # (0,3), (1,2)
+    assert np.all(np.asarray(pair_lines[1].get_ydata(), float)[1:] == 1e-9)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["in", "1", "out"]
+    assert ax.get_yscale() == "log" and ax.get_yticklabels()[0].get_text() == "0"
+    ax = plots.hidden_distances(d, layer_names=["X", "layer1", "logits"], legend=False)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["X", "layer1", "logits"]
+    assert ax.get_legend() is None
+    with pytest.raises(ValueError, match="layer_names must hold one name per row of distances \\(3\\)"):
+        plots.hidden_distances(d, layer_names=["in", "out"])
+
+
+@pytest.mark.parametrize(
+    ("distances", "message"),
+    [(np.ones((3, 5)), "shape \\(layers, 6\\)"), (-np.ones((3, 6)), "non-negative"), (np.ones(6), "shape")],
+)
+def test_hidden_distances_errors(distances, message):
+    with pytest.raises(ValueError, match=message):
+        plots.hidden_distances(distances)
+
+
+def test_decision_boundary_draws_the_half_contour_and_the_four_points():
+    ax = plots.decision_boundary(lambda X: 1 / (1 + np.exp(-10 * (X[:, 0] - 0.5))), resolution=11)
+    offsets = np.vstack([c.get_offsets() for c in ax.collections if hasattr(c, "get_offsets")][-2:])
+    assert sorted(map(tuple, offsets.tolist())) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["label 1", "label 0"]
+    contour = [c for c in ax.collections if type(c).__name__ == "QuadContourSet" and not c.filled]
+    assert contour and list(contour[0].levels) == [0.5]
+
+
+@pytest.mark.parametrize(
+    ("predict", "message"),
+    [
+        (lambda X: np.full((len(X), 2), 0.5), "must return shape"),
+        (lambda X: np.full(len(X), 1.5), "probabilities in \\[0, 1\\]"),
+        (lambda X: np.full(len(X), np.nan), "probabilities in \\[0, 1\\]"),
+    ],
+)
+def test_decision_boundary_rejects_bad_predictions(predict, message):
+    with pytest.raises(ValueError, match=message):
+        plots.decision_boundary(predict, resolution=5)
+
+
+def test_decision_boundary_argument_errors():
+    with pytest.raises(TypeError, match="predict must be callable"):
+        plots.decision_boundary("net")
+    with pytest.raises(ValueError, match="resolution must be an integer >= 2; got 1"):
+        plots.decision_boundary(lambda X: np.zeros(len(X)), resolution=1)
+    with pytest.raises(ValueError, match="extent must be"):
+        plots.decision_boundary(lambda X: np.zeros(len(X)), extent=(1, 0))
+
+
+def test_scope_graph_one_box_per_scope_and_an_arrow_per_edge(tmp_path):
+    from relu_vs_sigmoid.tensorboard import read_graph, scope_graph
+
+    train(build(depth=3, width=5, activation="relu", seed=0), steps=10, logdir=tmp_path)
+    graph = scope_graph(read_graph(tmp_path))
+    ax = plots.scope_graph(graph)
+    boxes = [t.get_text().split()[0] for t in ax.texts if t.get_text().endswith(("op)", "ops)"))]
+    assert boxes == list(graph.scopes)
+    arrows = [t for t in ax.texts if t.get_text() == ""]
+    assert len(arrows) == len(graph.edges)
+    assert any("Weight2 [5×5]" in t.get_text() for t in ax.texts)
+    with pytest.raises(TypeError, match="graph must be a ScopeGraph"):
+        plots.scope_graph(read_graph(tmp_path))

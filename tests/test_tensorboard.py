@@ -142,3 +142,27 @@ def test_logdir_of_wrong_type_raises_before_training(tmp_path, monkeypatch, logd
         train(model, steps=10, logdir=logdir)
     assert_unchanged(model, before)
     assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_scope_graph_of_a_real_log(run):
+    logdir, model, _ = run
+    graph = tb.scope_graph(tb.read_graph(logdir))
+    assert graph.scopes == ("X", "y", "layer1", "layer2", "layer3", "last", "cost")
+    assert graph.edges == (
+        ("X", "layer1"),
+        ("layer1", "layer2"),
+        ("layer2", "layer3"),
+        ("layer3", "last"),
+        ("y", "cost"),
+        ("last", "cost"),
+    )
+    assert graph.variables["layer1"] == (("Weight1", (2, 5)), ("Bias1", (5,)))
+    assert graph.variables["last"] == (("Weight4", (5, 1)), ("Bias4", (1,)))
+    assert graph.variables["X"] == () and graph.variables["cost"] == ()
+    assert graph.n_ops["X"] == 1 and all(n >= 5 for s, n in graph.n_ops.items() if s.startswith("layer"))
+    assert sum(graph.n_ops.values()) == len(tb.read_graph(logdir).node) - 2  # less Identity and NoOp
+
+
+def test_scope_graph_rejects_what_is_not_a_graph():
+    with pytest.raises(TypeError, match="graph_def must be a GraphDef"):
+        tb.scope_graph("graph")

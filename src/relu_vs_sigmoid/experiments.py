@@ -4,7 +4,9 @@ Every function here returns a :class:`pandas.DataFrame` with one row per
 trained network (or per group of them), ready for ``groupby``, plotting or
 ``to_csv``. Rates come with Wilson score intervals (Wilson 1927; Brown, Cai &
 DasGupta 2001), which stay inside [0, 1] and behave at 0 of 32 and 32 of 32,
-where the textbook ±1.96·√(p(1−p)/n) interval collapses to a point.
+where the textbook ±1.96·√(p(1−p)/n) interval collapses to a point. Each run's
+:func:`outcome` (one of :data:`OUTCOMES`: solved, dead layer, stuck, diverged)
+names the group it belongs to, since failed runs do not form one group.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ from ._validation import check_choice, check_int, check_unique, check_unit_inter
 from .models import INITS, dead_mask, initial_weights, network_config
 from .training import Member, TrainResult, _check_schedule, train_members
 
-__all__ = ["COLUMNS", "born_dead", "results_table", "solved_rate", "sweep", "wilson_interval"]
+__all__ = [
+    "COLUMNS",
+    "OUTCOMES",
+    "born_dead",
+    "outcome",
+    "results_table",
+    "solved_rate",
+    "sweep",
+    "wilson_interval",
+]
 
 COLUMNS = (
     "activation",
@@ -39,18 +50,66 @@ COLUMNS = (
     "final_accuracy",
     "solved",
     "diverged",
+    "outcome",
     "first_solved_step",
     "dead_units",
     "dead_layer",
 )
 """The columns of :func:`results_table` and :func:`sweep`, in order.
 
-``final_loss`` is in nats; ``first_solved_step`` is the first logged step at
-which the run was solved (``<NA>`` if never); ``dead_units`` counts the dead
-units of all hidden layers after training and ``dead_layer`` says whether one
-layer is entirely dead; both are ``<NA>`` for activations other than relu,
-whose units never output a constant 0 (see :func:`relu_vs_sigmoid.diagnostics.dead_units`).
+``final_loss`` is in nats; ``outcome`` is one of :data:`OUTCOMES` (see
+:func:`outcome`); ``first_solved_step`` is the first logged step at which the run
+was solved (``<NA>`` if never); ``dead_units`` counts the dead units of all hidden
+layers after training and ``dead_layer`` says whether one layer is entirely dead;
+both are ``<NA>`` for activations other than relu, whose units never output a
+constant 0 (see :func:`relu_vs_sigmoid.diagnostics.dead_units`).
 """
+
+
+OUTCOMES = ("solved", "dead layer", "stuck", "diverged")
+"""How a training run can end, in the order the pages list them; see :func:`outcome`."""
+
+
+def outcome(result: TrainResult) -> str:
+    """How one training run ended: one of :data:`OUTCOMES`.
+
+    ``"diverged"`` if the loss overflowed (:attr:`TrainResult.diverged`); else
+    ``"solved"`` if XOR was solved (:attr:`TrainResult.solved`); else ``"dead layer"``
+    if the network ended with a hidden layer in which every unit is dead (ReLU
+    only, :attr:`TrainResult.dead_layer`): its output then ignores the input and
+    its loss sits at ln 2; else ``"stuck"``: every other failure, such as a sigmoid
+    network on the ln 2 plateau of the vanishing gradient, or a ReLU network whose
+    live units merge some of the inputs
+    (:func:`relu_vs_sigmoid.diagnostics.merged_cost`).
+
+    Parameters
+    ----------
+    result : TrainResult
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not a :class:`~relu_vs_sigmoid.training.TrainResult`.
+
+    Examples
+    --------
+    >>> from relu_vs_sigmoid import build, train
+    >>> outcome(train(build(depth=10, width=5, activation="sigmoid", seed=0), steps=500))
+    'stuck'
+    """
+    if not isinstance(result, TrainResult):
+        raise TypeError(f"result must be a TrainResult; got {type(result).__name__}")
+    if result.diverged:
+        return "diverged"
+    if result.solved:
+        return "solved"
+    if result.dead_layer:
+        return "dead layer"
+    return "stuck"
 
 
 def results_table(results: Iterable[TrainResult]) -> pd.DataFrame:
@@ -104,6 +163,7 @@ def results_table(results: Iterable[TrainResult]) -> pd.DataFrame:
                 "final_accuracy": r.final_accuracy,
                 "solved": r.solved,
                 "diverged": r.diverged,
+                "outcome": outcome(r),
                 "first_solved_step": pd.NA if r.first_solved_step is None else r.first_solved_step,
                 "dead_units": pd.NA if r.n_dead_units is None else int(r.n_dead_units.sum()),
                 "dead_layer": pd.NA if r.dead_layer is None else r.dead_layer,

@@ -10,20 +10,24 @@
 - histograms ``layer{i}/Weight{i}``, ``layer{i}/activation`` and
   ``last/Weight{L+1}`` at every logged step.
 
-View them with ``tensorboard --logdir DIR``.
+View them with ``tensorboard --logdir DIR``, or read them back here:
+:func:`read_scalars`, :func:`read_tags`, :func:`read_graph`, and
+:func:`scope_graph`, which groups the graph by name scope as TensorBoard's
+*Graphs* tab first draws it (drawn by :func:`relu_vs_sigmoid.plots.scope_graph`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 from tensorboard.backend.event_processing import event_accumulator
 
-__all__ = ["Writer", "read_scalars", "read_tags", "read_graph"]
+__all__ = ["Writer", "read_scalars", "read_tags", "read_graph", "ScopeGraph", "scope_graph"]
 
 
 class Writer:
@@ -174,3 +178,123 @@ def read_graph(logdir):
     if not events.Tags()[event_accumulator.GRAPH]:
         raise FileNotFoundError(f"no graph in the event files of {str(logdir)!r}")
     return events.Graph()
+
+
+@dataclass(frozen=True)
+class ScopeGraph:
+    """A logged graph grouped by top-level name scope, as TensorBoard's *Graphs* tab first draws it.
+
+    Attributes
+    ----------
+    scopes : tuple of str
+        The top-level scopes in the order the graph defines them, e.g. ``("X", "y",
+        "layer1", …, "layer10", "last", "cost")``; the function's own output
+        scaffolding (``Identity``, ``NoOp``) is left out.
+    edges : tuple of (str, str)
+        ``(source, target)`` for every pair of scopes where an operation of
+        ``target`` reads an output of ``source`` (data inputs, not control
+        dependencies), in the order of ``scopes``.
+    n_ops : dict of str to int
+        The number of operations (graph nodes) in each scope.
+    variables : dict of str to tuple of (str, tuple of int)
+        For each scope, the variables it reads, with their shapes. The graph names
+        a captured variable only ``resource``; the one that a scope's ``MatMul``
+        reads is listed as ``Weight{i}`` and the one its ``add`` reads as
+        ``Bias{i}``, ``i`` being the layer's number (the names of
+        :class:`relu_vs_sigmoid.models.MLP`'s variables).
+    """
+
+    scopes: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]
+    n_ops: dict[str, int]
+    variables: dict[str, tuple[tuple[str, tuple[int, ...]], ...]]
+
+
+_SCAFFOLDING = ("Identity", "NoOp")
+
+
+def scope_graph(graph_def) -> ScopeGraph:
+    """Group a logged graph (from :func:`read_graph`) by top-level name scope.
+
+    Parameters
+    ----------
+    graph_def : GraphDef
+        As returned by :func:`read_graph`.
+
+    Returns
+    -------
+    ScopeGraph
+
+    Raises
+    ------
+    TypeError
+        If ``graph_def`` has no ``node`` list (is not a GraphDef).
+    ValueError
+        If the graph holds no operation outside the scaffolding.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from relu_vs_sigmoid import build, train
+    >>> logdir = tempfile.mkdtemp()
+    >>> _ = train(build(depth=2, width=5, activation="relu", seed=0), steps=10, logdir=logdir)
+    >>> graph = scope_graph(read_graph(logdir))
+    >>> graph.scopes
+    ('X', 'y', 'layer1', 'layer2', 'last', 'cost')
+    >>> graph.variables["layer2"]
+    (('Weight2', (5, 5)), ('Bias2', (5,)))
+    """
+    nodes = getattr(graph_def, "node", None)
+    if nodes is None:
+        raise TypeError(
+            f"graph_def must be a GraphDef, as read_graph returns; got {type(graph_def).__name__}"
+        )
+    scope_of = {node.name: node.name.split("/")[0] for node in nodes}
+    scopes: list[str] = []
+    n_ops: dict[str, int] = {}
+    for node in nodes:
+        scope = scope_of[node.name]
+        if scope in _SCAFFOLDING:
+            continue
+        if scope not in n_ops:
+            scopes.append(scope)
+            n_ops[scope] = 0
+        n_ops[scope] += 1
+    if not scopes:
+        raise ValueError("graph_def holds no operation outside the function's output scaffolding")
+    found: set[tuple[str, str]] = set()
+    variables: dict[str, list[tuple[str, tuple[int, ...]]]] = {scope: [] for scope in scopes}
+    by_name = {node.name: node for node in nodes}
+    for node in nodes:
+        target = scope_of[node.name]
+        if target in _SCAFFOLDING:
+            continue
+        for name in node.input:
+            if name.startswith("^"):
+                continue  # a control dependency
+            source_node = by_name.get(name.split(":")[0])
+            if source_node is None:
+                continue
+            source = scope_of[source_node.name]
+            if source != target and source not in _SCAFFOLDING:
+                found.add((source, target))
+            if source_node.op == "ReadVariableOp" and node.op in ("MatMul", "AddV2", "Add", "BiasAdd"):
+                kind = "Weight" if node.op == "MatMul" else "Bias"
+                variables[target].append((f"{kind}{_layer_number(target, scopes)}", _shape(source_node)))
+    order = {scope: i for i, scope in enumerate(scopes)}
+    edges = tuple(sorted(found, key=lambda edge: (order[edge[1]], order[edge[0]])))
+    return ScopeGraph(tuple(scopes), edges, n_ops, {scope: tuple(v) for scope, v in variables.items()})
+
+
+def _layer_number(scope: str, scopes: list[str]) -> int:
+    """``layer3`` is layer 3; ``last`` comes after the highest-numbered layer."""
+    if scope.startswith("layer") and scope[5:].isdigit():
+        return int(scope[5:])
+    numbers = [int(s[5:]) for s in scopes if s.startswith("layer") and s[5:].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def _shape(node) -> tuple[int, ...]:
+    """The first output shape recorded on a node, or () if none is."""
+    shapes = node.attr["_output_shapes"].list.shape if "_output_shapes" in node.attr else []
+    return tuple(int(d.size) for d in shapes[0].dim) if shapes else ()
