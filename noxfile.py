@@ -80,33 +80,49 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(requires=["docs"])
 def pages(session: nox.Session) -> None:
-    """Run every page's notebook (docs/<page>.ipynb, what Colab and Binder open), in order, as one
-    plain Python script per page, and check that it glues the same values as the site's build.
+    """Run every page's notebook as a reader would, and every page's code as the build did.
 
-    This is what a reader gets by running a page's notebook top to bottom, or by copying each snippet
-    of the page into a fresh session; it fails if any page's code fails outside the site, or if a
-    number differs between this run and the build (runs the docs session first; cached, ~20 s).
+    First, every docs/<page>.ipynb (what Colab and Binder open) must be in sync with its page and hold
+    the build's glued values (`docs/_notebooks.py --check --glue`). Then, page by page: the committed
+    notebook runs top to bottom with nbclient in a fresh ipykernel, with matplotlib's inline backend
+    and without docs/_ipython, as on Colab; it fails on any cell error, naming the page and the cell,
+    and unless it draws at least as many PNG images as its page shows figures
+    (tests/pages/run_notebook.py; the executed notebooks go to docs/_build/notebooks/). And the page's
+    full code, remove-cell cells included, runs once more as a plain Python script (jupytext), and
+    every value it glues must equal the built site's (tests/pages/run_page.py): two independent
+    executions give the same numbers. Runs the docs session first (cached: ~20 s unchanged).
     """
     install_docs(session)
-    session.run("python", "docs/_notebooks.py", "--check")  # the notebooks are the pages' code
-    out = ROOT / "docs" / "_build" / "scripts"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    built = ROOT / "docs" / "_build"
+    session.run("python", "docs/_notebooks.py", "--check", "--glue", str(built / "jupyter_execute"))
+    scripts, executed = built / "scripts", built / "notebooks"
+    for folder in (scripts, executed):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
     for notebook in sorted((ROOT / "docs").glob("*.ipynb")):
-        script = out / f"page_{notebook.stem}.py"  # not "tensorboard.py", which would shadow the module
-        glued = ROOT / "docs" / "_build" / "jupyter_execute" / f"{notebook.stem}.glue.json"
-        session.run("jupytext", "--quiet", "--to", "py:percent", "--output", str(script), str(notebook))
-        session.log(f"running {notebook.name} as {script.relative_to(ROOT)}")
+        page = notebook.with_suffix(".md")
+        session.log(f"running {notebook.relative_to(ROOT)} in a fresh kernel")
+        session.run(
+            "python", "tests/pages/run_notebook.py", str(notebook), str(executed / notebook.name), env=ENV
+        )
+        script = scripts / f"page_{page.stem}.py"  # not "tensorboard.py", which would shadow the module
+        glued = built / "jupyter_execute" / f"{page.stem}.glue.json"
+        session.run("jupytext", "--quiet", "--to", "py:percent", "--output", str(script), str(page))
+        session.log(
+            f"running {page.relative_to(ROOT)}, remove-cell cells included, as {script.relative_to(ROOT)}"
+        )
         session.run("python", "tests/pages/run_page.py", str(script), str(glued), env=ENV)
 
 
-@nox.session
+@nox.session(requires=["docs"])
 def notebooks(session: nox.Session) -> None:
-    """Write docs/<page>.ipynb from each page with code (docs/_notebooks.py); commit what it writes.
+    """Write docs/<page>.ipynb from each page with code, with the values that the build it runs first
+    glued (docs/_notebooks.py); commit what it writes.
 
-    The tests and the pages session fail while a notebook is stale.
+    The tests session fails while a notebook is out of sync with its page, and the pages session
+    also while its values are not the build's.
     """
-    session.install("jupytext")
+    session.install(*(r for r in group("docs") if r.startswith("jupytext")), "pybtex")  # pybtex: citations
     session.run("python", "docs/_notebooks.py")
 
 

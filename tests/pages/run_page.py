@@ -2,8 +2,10 @@
 
     python tests/pages/run_page.py SCRIPT GLUE_JSON
 
-`nox -s pages` turns each page's notebook into a plain script and runs it with this. Every
-``myst_nb.glue(name, value)`` call is recorded as the text Jupyter would show for ``value``
+`nox -s pages` turns each page, docs/<page>.md, into a plain script with jupytext, its remove-cell
+cells (the ``glue`` calls) included, and runs it with this. (The page's notebook, which lacks those
+cells, runs in a kernel with tests/pages/run_notebook.py.) Every ``myst_nb.glue(name, value)`` call
+is recorded as the text Jupyter would show for ``value``
 (IPython's plain-text formatter, as in the build's ``<page>.glue.json``). After the script ends,
 each recorded value must equal the one in GLUE_JSON, the build's record of the same page, and both
 must glue the same names: two independent executions of a page give the same numbers. Exits 1,
