@@ -166,13 +166,16 @@ def browser(session: nox.Session) -> None:
     Serves docs/_build/html on 127.0.0.1 and runs tests/browser/check.mjs with the npm packages pinned in
     tests/browser/package-lock.json (`npm ci`). linkinator checks every page's internal links, #anchors
     and images (links to other hosts are skipped, never fetched). puppeteer-core opens every top-level
-    page in light and in dark mode and fails on a request to another host, an HTTP error, a colour mode
-    the theme did not apply, a serious or critical axe-core violation, a figure without alt text or
-    caption, or a copy button that is missing or copies a prompt or an output; a search for a page's
-    topic must list that page. Then tests/browser/launch_links.py checks the Colab, Binder and download
-    links. Writes docs/_build/browser/report.md (printed), report.json and
-    screenshots/<page>-<light|dark>.png. Needs Chromium (CHROMIUM, default /usr/bin/chromium) and
-    Node.js >= 20 with npm. Arguments after -- go to the docs build (`nox -s browser -- -E`).
+    page in light and in dark mode 1280 px wide, and in light mode 390 px wide (a phone), and fails on a
+    request to another host, an HTTP error, a colour mode the theme did not apply, a page wider than its
+    window (the report names the elements that stick out), a serious or critical axe-core violation, a
+    figure without alt text or caption, or a copy button that is missing or copies a prompt or an
+    output; at 1280 px exactly one search field must be in view, and a search for a page's topic must
+    list that page. Then
+    tests/browser/launch_links.py checks the Colab, Binder and download links. Writes
+    docs/_build/browser/report.md (printed), report.json and screenshots/<page>-<light|dark|phone>.png.
+    Needs Chromium (CHROMIUM, default /usr/bin/chromium) and Node.js >= 20 with npm. Arguments after
+    -- go to the docs build (`nox -s browser -- -E`).
     """
     chromium = shutil.which(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
     if chromium is None:

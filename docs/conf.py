@@ -181,6 +181,7 @@ if _mathjax_spec is None or not _mathjax_spec.submodule_search_locations:
 templates_path = ["_templates"]  # search-button-field.html: the theme's search button, accessible
 html_static_path = ["_static", str(Path(_mathjax_spec.submodule_search_locations[0]) / "static")]
 mathjax_path = "mathjax/tex-chtml.js"
+html_css_files = ["narrow.css"]  # phone widths: long names wrap, index tables scroll
 html_theme_options = {
     "repository_url": REPOSITORY_URL,
     "repository_branch": "main",

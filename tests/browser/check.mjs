@@ -7,8 +7,10 @@
 // HTML_DIR opens in light and in dark mode: requests to other hosts are blocked and counted, the
 // theme's colour mode is checked, axe-core runs, every copy button's copied text is checked (no
 // prompt, no output), figures are counted with their alt text and captions, one search field must
-// be in view, and a full-page screenshot is saved. OUT_DIR gets report.md (printed; it ends with
-// every reason for a failure), report.json and screenshots/. Exit status 1 if anything failed.
+// be in view, the page body must not overflow the window horizontally, and a full-page screenshot is
+// saved; each page is opened once more in a 390-px-wide (phone) window, light mode, for the same
+// checks (screenshots/<page>-phone.png). OUT_DIR gets report.md (printed; it ends with every reason
+// for a failure), report.json and screenshots/. Exit status 1 if anything failed.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -44,16 +46,17 @@ async function checkLinks(files) {
   return { checked: urls('OK').length + urls('BROKEN').length, broken: [...broken.values()], skipped: urls('SKIPPED') };
 }
 
-async function checkPage(browser, file, mode) {
+async function checkPage(browser, file, mode, width = 1280) {
+  const label = width === 1280 ? mode : `${mode} ${width}px`;
   const context = await browser.createBrowserContext(); // fresh localStorage: the theme keeps its mode there
   const page = await context.newPage();
   const row = {
-    page: file, mode, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0, noCaption: 0,
-    copyButtons: '-', copyProblems: [], searchFields: null,
+    page: file, mode: label, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0, noCaption: 0,
+    copyButtons: '-', copyProblems: [], searchFields: null, overflow: null,
   };
   try {
     page.setDefaultTimeout(TIMEOUT);
-    await page.setViewport({ width: 1280, height: 800 });
+    await page.setViewport({ width, height: width === 1280 ? 800 : 844 });
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: mode }]);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
@@ -81,13 +84,31 @@ async function checkPage(browser, file, mode) {
     // one search field in view (the sidebar's): pydata-sphinx-theme 0.20 added a second, in a top bar
     row.searchFields = await page.$$eval('.search-button-field',
       (fields) => fields.filter((field) => field.checkVisibility()).length);
+    // the page body must fit the viewport: nothing may stick out to the right, except inside an element
+    // that scrolls on purpose (code blocks, wide tables and equations in their own scroll boxes)
+    row.overflow = await page.evaluate(() => {
+      const limit = window.innerWidth + 1;
+      const scrolls = (el) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+      const insideScroller = (el) => { for (let a = el.parentElement; a; a = a.parentElement) if (scrolls(a)) return true; return false; };
+      const wide = [...document.body.querySelectorAll('*')].filter((el) => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && box.right > limit && getComputedStyle(el).position !== 'fixed' && !insideScroller(el);
+      });
+      const outermost = wide.filter((el) => !wide.includes(el.parentElement));
+      const name = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${[...el.classList].slice(0, 2).map((c) => `.${c}`).join('')}`;
+      return {
+        scrollWidth: document.scrollingElement.scrollWidth,
+        width: window.innerWidth,
+        offenders: outermost.slice(0, 3).map((el) => `${name(el)} (right edge at ${Math.round(el.getBoundingClientRect().right)} px)`),
+      };
+    });
     row.figures = figures.length;
     row.noAlt = figures.filter((f) => !f.alt).length;
     row.noCaption = figures.filter((f) => !f.caption).length;
     const stem = file.replace(/\.html$/, '');
     // captureBeyondViewport: false resizes the viewport to the page; Chromium's capture beyond the
     // viewport lays out the theme's sidebars wrongly (offset, half collapsed), differently each time
-    const shot = path.join(outDir, 'screenshots', `${stem}-${mode}.png`);
+    const shot = path.join(outDir, 'screenshots', `${stem}-${width === 1280 ? mode : 'phone'}.png`);
     await page.screenshot({ path: shot, fullPage: true, captureBeyondViewport: false });
     // after the screenshot: a clicked copy button shows a check mark for two seconds
     // copy buttons: one on every code block outside a cell's output, none on outputs, and what a click
@@ -141,10 +162,14 @@ async function checkPage(browser, file, mode) {
     ...row.thirdParty.map((url) => `request to another host: ${url}`),
     ...row.httpErrors.map((error) => `HTTP error: ${error}`),
     ...row.copyProblems.map((problem) => `copy button: ${problem}`),
-    ...(row.searchFields !== null && row.searchFields !== 1
+    // at phone width the theme hides the sidebar's search field behind the header's search button
+    ...(width === 1280 && row.searchFields !== null && row.searchFields !== 1
       ? [`${row.searchFields} search fields in view, expected 1`] : []),
     ...(row.noAlt ? [`${row.noAlt} figure(s) without alt text`] : []),
     ...(row.noCaption ? [`${row.noCaption} figure(s) without a caption`] : []),
+    ...(row.overflow && (row.overflow.scrollWidth > row.overflow.width + 1 || row.overflow.offenders.length)
+      ? [`the page is ${row.overflow.scrollWidth} px wide in a ${row.overflow.width}-px window: ` +
+        `${row.overflow.offenders.join(', ') || 'no single element found'}`] : []),
   ];
   row.failed = row.reasons.length > 0;
   return row;
@@ -179,11 +204,12 @@ function markdown(report) {
     `Search for "${search.query}": ${search.pages.length} page(s) found (${search.pages.join(', ') || 'none'}); ` +
       `${search.passed ? 'lists' : '**does not list**'} ${search.expected}${search.error ? ` (${search.error})` : ''}.`, '',
     '| result | page | mode | data-theme | axe serious/critical | axe other | third-party requests | HTTP errors ' +
-      '| copy buttons | figures | without alt text | without caption |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| copy buttons | figures | without alt text | without caption | page width |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...pages.map((r) => `| ${r.failed ? '**FAIL**' : 'ok'} | ${r.page} | ${r.mode} | ${r.theme ?? '-'} ` +
       `| ${count(r, true)} | ${count(r, false)} | ${r.thirdParty.length} | ${r.httpErrors.length} ` +
-      `| ${r.copyButtons} | ${r.figures} | ${r.noAlt} | ${r.noCaption} |`),
+      `| ${r.copyButtons} | ${r.figures} | ${r.noAlt} | ${r.noCaption} ` +
+      `| ${r.overflow ? `${r.overflow.scrollWidth}/${r.overflow.width}` : '-'} |`),
     '', '## axe-core violations', '',
     '| page | mode | rule | impact | nodes | first node |', '|---|---|---|---|---|---|',
     ...pages.flatMap((r) => r.violations.map((v) =>
@@ -226,6 +252,8 @@ try {
       pages.push(await checkPage(browser, file, mode));
       console.log(`${pages.at(-1).failed ? 'FAIL' : 'ok  '} ${file} (${mode})`);
     }
+    pages.push(await checkPage(browser, file, 'light', 390)); // a phone: the body must not overflow
+    console.log(`${pages.at(-1).failed ? 'FAIL' : 'ok  '} ${file} (light, 390 px)`);
   }
 } finally {
   await browser.close();
