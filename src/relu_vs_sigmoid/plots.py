@@ -132,6 +132,16 @@ def _quartiles(values: np.ndarray) -> np.ndarray:
         return np.nanpercentile(values, [25, 50, 75], axis=0)
 
 
+def _check_runs(results: Sequence[TrainResult], metric: str) -> list[TrainResult]:
+    """The runs as a list, once ``metric`` is known and there is at least one run (else ValueError)."""
+    if metric not in ("loss", "accuracy"):
+        raise ValueError(f"metric must be one of loss, accuracy; got {metric!r}")
+    results = list(results)
+    if not results:
+        raise ValueError("results must hold at least one TrainResult; got none")
+    return results
+
+
 def training_curves(
     results: Sequence[TrainResult],
     *,
@@ -164,10 +174,7 @@ def training_curves(
     ValueError
         If ``results`` is empty or ``metric`` is unknown.
     """
-    if metric not in ("loss", "accuracy"):
-        raise ValueError(f"metric must be one of loss, accuracy; got {metric!r}")
-    if not results:
-        raise ValueError("results must hold at least one TrainResult; got none")
+    results = _check_runs(results, metric)
     ax = _new_axes(ax)
     activation = results[0].config["activation"]
     color = color or COLORS.get(activation, "0.2")
@@ -434,11 +441,7 @@ def outcome_curves(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['stuck (2)']
     """
-    if metric not in ("loss", "accuracy"):
-        raise ValueError(f"metric must be one of loss, accuracy; got {metric!r}")
-    results = list(results)
-    if not results:
-        raise ValueError("results must hold at least one TrainResult; got none")
+    results = _check_runs(results, metric)
     groups = [outcome(r) for r in results]
     ax = _new_axes(ax)
     for result, group in zip(results, groups, strict=True):
