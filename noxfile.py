@@ -1,24 +1,32 @@
-"""Sessions: `nox` runs lint, tests, docs, pages and browser (what CI runs); `nox -s docs` builds the site."""
+"""Sessions: `nox` runs lint, tests, docs and pages; `nox -s docs` builds the site; `nox -s browser`
+checks the built site in headless Chromium (CI runs it too, after installing Chromium and Node.js).
+
+Every session installs from uv.lock (`uv sync --locked`), so a new release of a dependency can change
+neither the build nor a glued number until the lock is refreshed (`nox -s lock`).
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
 import os
+import platform
 import shutil
 import sys
 import threading
 from pathlib import Path
 
 import nox
+from packaging.specifiers import SpecifierSet
 
 nox.needs_version = ">=2024.10"
-nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["lint", "tests", "docs", "pages", "browser"]
+nox.options.default_venv_backend = "uv"  # the sessions install from uv.lock with `uv sync`
+nox.options.sessions = ["lint", "tests", "docs", "pages"]
 nox.options.reuse_venv = "yes"  # a rebuild re-uses the installed environment; CI starts from a clean clone
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+REQUIRES_PYTHON = SpecifierSet(PYPROJECT["project"]["requires-python"])
 ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",  # TensorFlow's C++ start-up lines (oneDNN, CPU features, CUDA)
     "MPLBACKEND": "Agg",
@@ -26,31 +34,61 @@ ENV = {
 }
 
 
-def group(name: str) -> list[str]:
-    return nox.project.dependency_groups(PYPROJECT, name)
+def python_problem(version: str = platform.python_version()) -> str | None:
+    """Why this Python cannot run the sessions, or None when it can.
+
+    The sessions' environments use the Python that runs nox. TensorFlow publishes wheels for a few
+    CPython versions only, and on any other the install fails with "No matching distribution found
+    for tensorflow", which does not say that the Python is the problem.
+    """
+    if version in REQUIRES_PYTHON:
+        return None
+    needs = PYPROJECT["project"]["requires-python"]
+    return (
+        f"relu-vs-sigmoid needs Python {needs} (the versions TensorFlow publishes wheels for),"
+        f" but nox runs on Python {version}. Run nox with a supported Python, for example"
+        ' `python3.12 -m pip install "nox[uv]" && python3.12 -m nox`, or `uvx --python 3.12 nox`.'
+    )
 
 
-def install_docs(session: nox.Session) -> None:
-    """Install the docs group and the package, rebuilt from src/ every time so that a re-used
-    environment never runs stale code."""
-    session.install(".", *group("docs"))
-    session.install("--no-deps", "--force-reinstall", ".")
+def sync(session: nox.Session, *groups: str, editable: bool = True) -> None:
+    """Install the package and the dependency `groups` at the versions in uv.lock, into this session's
+    environment, and nothing else (`uv sync --locked --exact`).
+
+    Fails, naming the supported Pythons, on a Python that TensorFlow has no wheels for; and fails when
+    uv.lock no longer matches pyproject.toml (refresh it with `nox -s lock`). A non-editable install
+    (`editable=False`, for the site) is rebuilt from src/ every time, so that a re-used environment
+    never runs stale code.
+    """
+    problem = python_problem()
+    if problem:
+        session.error(problem)
+    location = session.virtualenv.location
+    args = ["uv", "sync", "--locked", "--no-default-groups", f"--python={location}"]
+    args += [f"--group={name}" for name in groups]
+    if not editable:
+        args += ["--no-editable", "--reinstall-package=relu-vs-sigmoid"]
+    session.run_install(*args, env={"UV_PROJECT_ENVIRONMENT": location}, silent=True)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check and ruff format --check."""
-    session.install(*group("lint"))
+    """ruff check, ruff format --check, and mypy on the package (configured in pyproject.toml)."""
+    sync(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
 
 
 @nox.session
 def tests(session: nox.Session) -> None:
     """pytest: the tests, the package's doctests, the `>>>` examples in the pages and README, and
-    builds of throwaway sites with the real docs/conf.py (tests/test_docs_build.py needs the docs group)."""
-    session.install("-e", ".", *group("tests"), *group("docs"))
-    session.run("pytest", *session.posargs, env=ENV)
+    builds of throwaway sites with the real docs/conf.py (tests/test_docs_build.py needs the docs group).
+    Prints the package's line and branch coverage; arguments after -- replace the coverage options
+    (`nox -s tests -- tests/test_cli.py -x`)."""
+    sync(session, "tests", "docs")
+    coverage = ["--cov", "--cov-report=term-missing:skip-covered"]  # a report, not a gate
+    session.run("pytest", *(session.posargs or coverage), env=ENV)
 
 
 @nox.session
@@ -61,7 +99,7 @@ def docs(session: nox.Session) -> None:
     and on the installed package (see docs/conf.py); `nox -s docs -- -E` rebuilds
     every page from scratch.
     """
-    install_docs(session)
+    sync(session, "docs", editable=False)
     session.run(
         "sphinx-build",
         "-j",
@@ -92,7 +130,7 @@ def pages(session: nox.Session) -> None:
     every value it glues must equal the built site's (tests/pages/run_page.py): two independent
     executions give the same numbers. Runs the docs session first (cached: ~20 s unchanged).
     """
-    install_docs(session)
+    sync(session, "docs", editable=False)
     built = ROOT / "docs" / "_build"
     session.run("python", "docs/_notebooks.py", "--check", "--glue", str(built / "jupyter_execute"))
     scripts, executed = built / "scripts", built / "notebooks"
@@ -122,8 +160,19 @@ def notebooks(session: nox.Session) -> None:
     The tests session fails while a notebook is out of sync with its page, and the pages session
     also while its values are not the build's.
     """
-    session.install(*(r for r in group("docs") if r.startswith("jupytext")), "pybtex")  # pybtex: citations
+    sync(session, "docs")  # jupytext, and pybtex (through sphinxcontrib-bibtex) for the citations
     session.run("python", "docs/_notebooks.py")
+
+
+@nox.session(venv_backend="none")
+def lock(session: nox.Session) -> None:
+    """Refresh uv.lock to the newest releases that pyproject.toml admits (`uv lock --upgrade`); then
+    run `nox` and commit uv.lock with what it changed (glued numbers included). `nox -s lock -- --check`
+    only checks that uv.lock matches pyproject.toml."""
+    if "--check" in session.posargs:
+        session.run("uv", "lock", "--check")
+    else:
+        session.run("uv", "lock", "--upgrade", *session.posargs)
 
 
 @nox.session
@@ -133,7 +182,7 @@ def bench(session: nox.Session) -> None:
     Not a default session: timings need a quiet machine. ``nox -s bench -- --quick`` passes its
     arguments to benchmarks/training.py; see benchmarks/README.md for reading the tables.
     """
-    install_docs(session)  # the package and the docs group; tensorflow already pulls in keras
+    sync(session, "docs", editable=False)  # the package and the docs group; tensorflow pulls in keras
     session.run("python", "benchmarks/training.py", *session.posargs, env=ENV)
     session.run("python", "benchmarks/docs.py", env=ENV)
 
@@ -180,11 +229,14 @@ def browser(session: nox.Session) -> None:
     chromium = shutil.which(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
     if chromium is None:
         session.error(
-            "Chromium not found: install Debian's chromium package (apt-get install -y chromium)"
-            " or set CHROMIUM"
+            "Chromium not found. On Debian or Ubuntu, as root: `apt-get update && apt-get install -y"
+            " chromium fonts-noto-cjk`; elsewhere, set CHROMIUM to a Chromium or Chrome binary"
         )
     if shutil.which("npm") is None or shutil.which("node") is None:
-        session.error("npm not found: install Node.js and npm (apt-get install -y nodejs npm)")
+        session.error(
+            "Node.js or npm not found (Node.js >= 20 is needed). On Debian or Ubuntu, as root:"
+            " `apt-get install -y nodejs npm`"
+        )
     tools = ROOT / "tests" / "browser"
     site = ROOT / "docs" / "_build" / "html"
     out = ROOT / "docs" / "_build" / "browser"
