@@ -76,5 +76,12 @@ def test_check_data_rejects(X, y, error, match):
 
 
 def test_check_data_rejects_values_beyond_float32_cleanly():
-    with pytest.raises(ValueError, match=r"X"):
+    # finite in float64, infinite in float32: refused with the value, and no overflow warning on the way
+    # (the suite turns warnings into errors)
+    with pytest.raises(ValueError, match=r"^X must fit in float32 \(\|value\| <= 3\.4e38\); got 1e\+39$"):
         data.check_data([[0.0, 1e39], [1.0, 1.0]], [0, 1])
+    with pytest.raises(ValueError, match=r"^X must fit in float32 .*; got -5e\+38$"):
+        data.check_inputs([[-5e38, 0.0]])
+    # the largest float32 itself fits
+    X, _ = data.check_data([[0.0, float(np.finfo(np.float32).max)]], [1])
+    assert X[0, 1] == np.finfo(np.float32).max

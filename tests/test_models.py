@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import re
+import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import np_forward
+from conftest import np_activation, np_forward
 
-from relu_vs_sigmoid import activations, data
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None
+
+from relu_vs_sigmoid import activations, data, models
 from relu_vs_sigmoid.models import INITS, MLP, Forward, build, check_model, initial_weights
 
 
@@ -144,13 +153,15 @@ def test_forward_matches_numpy_reference(activation, params):
     np.testing.assert_allclose(fwd.y_hat.numpy(), y_hat, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(net(X).numpy(), fwd.y_hat.numpy())
     np.testing.assert_allclose(net.logits(X).numpy(), fwd.logits.numpy())
-    # the hidden activations are the activation of the pre-activations
+    # the hidden activations are the activation of the pre-activations, by the float64 closed form
+    # (not by the package's own activation, which the forward pass itself calls)
     act = net.activation
     for z, h in zip(fwd.pre_activations, fwd.activations, strict=True):
         if act.pieces > 1:
             np.testing.assert_array_equal(h.numpy(), z.numpy().reshape(len(X), 4, act.pieces).max(-1))
         else:
-            np.testing.assert_allclose(h.numpy(), act(z).numpy())
+            expected = np_activation(activation, z.numpy(), **params)
+            np.testing.assert_allclose(h.numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("activation", activations.NAMES)
@@ -165,8 +176,11 @@ def test_output_is_a_probability(activation):
 
 
 def test_forward_accepts_lists():
-    out = MLP([3])([[0.0, 1.0], [1.0, 1.0]])
+    net = MLP([3], seed=1)
+    out = net([[0.0, 1.0], [1.0, 1.0]])
     assert out.shape == (2, 1)
+    np.testing.assert_array_equal(out.numpy(), net(np.array([[0, 1], [1, 1]], np.float32)).numpy())
+    np.testing.assert_allclose(out.numpy(), np_forward(net, [[0.0, 1.0], [1.0, 1.0]])[1], rtol=1e-5)
 
 
 # --- initialisers --------------------------------------------------------------------------------
@@ -318,6 +332,89 @@ def test_build_rejects_unknown_keyword(kwarg):
 def test_mlp_rejects_widths(widths, error, match):
     with pytest.raises(error, match=match):
         MLP(widths)
+
+
+# --- size limits: an absurd network is refused at once, before anything is allocated ----------------------
+
+
+def _cap_address_space(headroom: int):
+    """Cap this process's address space at its current size plus ``headroom`` bytes, where the system
+    allows it (Linux); return the function that lifts the cap again."""
+    status = Path("/proc/self/status")
+    if resource is None or not status.exists():
+        return lambda: None
+    size = int(re.search(r"VmSize:\s+(\d+) kB", status.read_text()).group(1)) * 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = size + headroom if hard == resource.RLIM_INFINITY else min(size + headroom, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextlib.contextmanager
+def _allocates_at_most(limit: int):
+    """Fail if the block allocates more than ``limit`` bytes at its peak (NumPy's arrays included).
+
+    Meanwhile the address space is capped 2 GB above its size, so that code which does try to allocate
+    an absurd network fails with MemoryError here instead of exhausting the machine's memory.
+    """
+    lift = _cap_address_space(2 * 1024**3)
+    tracemalloc.start()
+    try:
+        yield
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        lift()
+    assert peak <= limit, f"allocated {peak} bytes"
+
+
+def test_size_limits():
+    assert models.MAX_DEPTH == 1_000 and models.MAX_PARAMETERS == 100_000_000
+    # generous for real use: the site's deepest and widest networks, and width 1024 at depth 30
+    for depth, width in [(30, 5), (10, 64), (30, 1024), (96, 1024)]:
+        fan_ins, fan_outs = (2, *[width] * depth), (*[width] * depth, 1)
+        assert sum((a + 1) * b for a, b in zip(fan_ins, fan_outs, strict=True)) <= models.MAX_PARAMETERS
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (
+            lambda: build(depth=1, width=10**9),
+            r"^width=1000000000 at depth=1 makes a network of 4000000001 parameters \(weights and biases\); "
+            r"at most 100000000 are allowed \(relu_vs_sigmoid.models.MAX_PARAMETERS\)",
+        ),
+        (lambda: build(width=10**9), r"^width=1000000000 at depth=10 makes a network of \d+ parameters"),
+        (lambda: build(depth=10**9), r"^depth must be an integer in \[1, 1000\]; got 1000000000$"),
+        (lambda: build(depth=1001), r"^depth must be an integer in \[1, 1000\]; got 1001$"),
+        (
+            lambda: build(depth=2, width=10**4),
+            r"^width=10000 at depth=2 makes a network of 100050001 parameters",
+        ),
+        (lambda: MLP([5, 10**9]), r"^widths=\(5, 1000000000\) makes a network of \d+ parameters"),
+        (
+            lambda: MLP([5] * 1001),
+            r"^depth \(the number of hidden widths\) must be an integer in \[1, 1000\]; got 1001$",
+        ),
+        (
+            lambda: build(depth=1, width=10**5, activation="maxout", pieces=10**4),
+            r"^width=100000 at depth=1, pieces=10000 makes a network of \d+ parameters",
+        ),
+        (lambda: build(depth=1, width=5, n_inputs=10**9), r"^width=5 at depth=1, n_inputs=1000000000 makes"),
+        (lambda: initial_weights([10**9]), r"^width=1000000000 at depth=1 makes a network of 4000000001"),
+        # a million layers, given as a range so that the test itself allocates nothing
+        (lambda: initial_weights(range(1, 10**6 + 1)), r"^depth \(the number of hidden widths\) must be an"),
+        (lambda: MLP(range(1, 10**6 + 1)), r"^depth \(the number of hidden widths\) must be an integer in"),
+    ],
+)
+def test_absurd_sizes_fail_at_once(call, match):
+    with _allocates_at_most(1_000_000), pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_the_largest_allowed_depth_builds():
+    net = build(depth=models.MAX_DEPTH, width=1, seed=0)
+    assert net.depth == 1000 and len(net.weights) == 1001
 
 
 def test_mlp_options_are_keyword_only():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +169,98 @@ def test_scope_graph_of_a_real_log(run):
 def test_scope_graph_rejects_what_is_not_a_graph():
     with pytest.raises(TypeError, match="graph_def must be a GraphDef"):
         tb.scope_graph("graph")
+
+
+# --- one run per folder ----------------------------------------------------------------------------------
+
+
+def test_a_second_run_into_the_same_logdir_is_refused(tmp_path):
+    logdir = tmp_path / "run"
+    train(build(2, 3, "relu", seed=0), steps=20, log_every=10, logdir=logdir)
+    model = build(2, 3, "relu", seed=1)
+    before = snapshot(model)
+    files = sorted(logdir.iterdir())
+    with pytest.raises(ValueError) as info:
+        train(model, steps=20, log_every=10, logdir=logdir)
+    message = str(info.value)
+    assert message.startswith(f"logdir {logdir} already holds TensorBoard event files (events.out.tfevents.")
+    assert message.endswith("give each run its own folder, or delete the old event files first")
+    assert "\n" not in message  # one line, as the command line prints it
+    assert_unchanged(model, before)  # refused before the first update
+    assert sorted(logdir.iterdir()) == files  # and before writing anything
+    # the first run's logs are still one run's: each step once (two runs gave steps 0 0 10 10 20 20)
+    np.testing.assert_array_equal(tb.read_scalars(logdir)["cost"][0], [0, 10, 20])
+
+
+def test_event_files_anywhere_inside_the_logdir_are_refused(tmp_path):
+    train(build(1, 2, "relu", seed=0), steps=2, logdir=tmp_path / "runs" / "relu")
+    with pytest.raises(
+        ValueError, match=r"already holds TensorBoard event files \(relu/events\.out\.tfevents\."
+    ):
+        train(build(1, 2, "relu", seed=0), steps=2, logdir=tmp_path / "runs")
+    # TensorBoard counts every file with "tfevents" in its name
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "old.tfevents.bak").write_bytes(b"")
+    with pytest.raises(ValueError, match=r"\(old\.tfevents\.bak\)"):
+        tb.check_logdir(str(tmp_path / "other"))
+
+
+def test_folders_without_event_files_are_accepted(tmp_path):
+    (tmp_path / "notes.txt").write_text("my notes")
+    (tmp_path / "sub").mkdir()
+    assert tb.check_logdir(tmp_path) == tmp_path
+    assert tb.check_logdir(tmp_path / "missing" / "run") == tmp_path / "missing" / "run"
+    train(build(1, 2, "relu", seed=0), steps=2, logdir=tmp_path)  # next to other files
+    assert (tmp_path / "notes.txt").read_text() == "my notes"
+    np.testing.assert_array_equal(tb.read_scalars(tmp_path)["cost"][0], [0, 2])
+
+
+def test_each_run_in_its_own_folder_keeps_its_own_steps(tmp_path):
+    for name in ("a", "b"):
+        train(build(1, 2, "relu", seed=0), steps=20, log_every=10, logdir=tmp_path / name)
+    for name in ("a", "b"):
+        np.testing.assert_array_equal(tb.read_scalars(tmp_path / name)["cost"][0], [0, 10, 20])
+
+
+# --- without the tensorboard package ------------------------------------------------------------------------
+
+WITHOUT_TENSORBOARD = textwrap.dedent(
+    """
+    import sys
+
+    sys.modules["tensorboard"] = None  # as if it were not installed: importing it fails
+    import relu_vs_sigmoid
+    from relu_vs_sigmoid import build, train
+
+    result = train(build(depth=1, width=2, activation="relu", seed=0), steps=10)
+    print("trained", int(result.step[-1]))
+    for call in (
+        lambda: train(build(depth=1, width=2, activation="relu", seed=0), steps=10, logdir=sys.argv[1]),
+        lambda: relu_vs_sigmoid.tensorboard.read_scalars(sys.argv[2]),
+    ):
+        try:
+            call()
+        except ImportError as error:
+            print(type(error).__name__, "|", error)
+    """
+)
+
+
+def test_training_without_a_logdir_does_not_need_tensorboard(tmp_path, run):
+    logdir, _, _ = run  # a real log, for the reader
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", WITHOUT_TENSORBOARD, str(tmp_path / "logs"), str(logdir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    trained, writing, reading = done.stdout.splitlines()
+    assert trained == "trained 10"
+    for line, task in (
+        (writing, "writing TensorBoard logs (logdir=...)"),
+        (reading, "reading TensorBoard logs"),
+    ):
+        assert line.startswith(f"ModuleNotFoundError | {task} needs the tensorboard package"), line
+        assert line.endswith("install it with: pip install tensorboard"), line
+    assert not (tmp_path / "logs").exists()  # refused before creating the folder

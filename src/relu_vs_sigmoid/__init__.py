@@ -12,6 +12,23 @@ line's ``--help``) does not import TensorFlow until a name that needs it is used
 
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the names __getattr__ loads, as a type checker sees them ("as": re-exported)
+    from ._choices import ACTIVATIONS as ACTIVATIONS
+    from .data import xor as xor
+    from .diagnostics import dead_units as dead_units
+    from .diagnostics import gradient_norms as gradient_norms
+    from .diagnostics import has_dead_layer as has_dead_layer
+    from .experiments import sweep as sweep
+    from .models import MLP as MLP
+    from .models import build as build
+    from .training import LN2 as LN2
+    from .training import SOLVED_LOSS as SOLVED_LOSS
+    from .training import TrainResult as TrainResult
+    from .training import train as train
+    from .training import train_many as train_many
+    from .training import train_seeds as train_seeds
 
 try:
     __version__ = version("relu-vs-sigmoid")
@@ -38,7 +55,7 @@ _EXPORTS = {
 __all__ = [*_EXPORTS, "__version__"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     module, attribute = _EXPORTS[name]

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import tensorflow as tf
+from numpy.typing import ArrayLike
 
 from . import _choices
 from ._validation import check_choice, check_int, check_positive, check_unit_interval
@@ -34,7 +35,7 @@ __all__ = [
 NAMES = _choices.ACTIVATIONS
 """The activation names this package knows, in the lecture's order."""
 
-Function = Callable[[tf.Tensor], tf.Tensor]
+Function = Callable[[tf.Tensor], tf.Tensor]  # pre-activations to activations (or their derivative)
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,15 @@ class Activation:
     formula: str  # LaTeX, for pages and plot legends
     pieces: int = 1  # pre-activations per unit: 1, or k for Maxout
 
-    def __call__(self, z) -> tf.Tensor:
+    def __call__(self, z: ArrayLike) -> tf.Tensor:
         return self.function(_as_tensor(z))
 
 
-def _as_tensor(z) -> tf.Tensor:
+def _as_tensor(z: ArrayLike) -> tf.Tensor:
     return tf.convert_to_tensor(z, dtype=tf.float32)
 
 
-def sigmoid(z) -> tf.Tensor:
+def sigmoid(z: ArrayLike) -> tf.Tensor:
     r"""The logistic sigmoid, :math:`\sigma(z) = 1 / (1 + e^{-z})`.
 
     Its derivative is :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z)) \le 1/4`,
@@ -87,12 +88,12 @@ def sigmoid(z) -> tf.Tensor:
     return tf.sigmoid(_as_tensor(z))
 
 
-def _sigmoid_derivative(z) -> tf.Tensor:
+def _sigmoid_derivative(z: ArrayLike) -> tf.Tensor:
     s = tf.sigmoid(_as_tensor(z))
     return s * (1.0 - s)
 
 
-def tanh(z) -> tf.Tensor:
+def tanh(z: ArrayLike) -> tf.Tensor:
     r"""The hyperbolic tangent, :math:`\tanh(z) = 2\sigma(2z) - 1`.
 
     Zero-centred with :math:`\tanh'(z) = 1 - \tanh^2(z) \le 1` (LeCun et al.
@@ -116,11 +117,11 @@ def tanh(z) -> tf.Tensor:
     return tf.tanh(_as_tensor(z))
 
 
-def _tanh_derivative(z) -> tf.Tensor:
+def _tanh_derivative(z: ArrayLike) -> tf.Tensor:
     return 1.0 - tf.tanh(_as_tensor(z)) ** 2
 
 
-def relu(z) -> tf.Tensor:
+def relu(z: ArrayLike) -> tf.Tensor:
     r"""The rectified linear unit, :math:`\max(0, z)` (Nair & Hinton 2010).
 
     Its derivative is 1 for z > 0 and 0 for z ≤ 0: it passes gradients through
@@ -144,12 +145,12 @@ def relu(z) -> tf.Tensor:
     return tf.nn.relu(_as_tensor(z))
 
 
-def _relu_derivative(z) -> tf.Tensor:
-    z = _as_tensor(z)
-    return tf.cast(z > 0, tf.float32)
+def _relu_derivative(z: ArrayLike) -> tf.Tensor:
+    t = _as_tensor(z)
+    return tf.cast(t > 0, tf.float32)
 
 
-def leaky_relu(z, negative_slope: float = 0.1) -> tf.Tensor:
+def leaky_relu(z: ArrayLike, negative_slope: float = 0.1) -> tf.Tensor:
     r"""Leaky ReLU, :math:`\max(a z, z)` for a negative slope :math:`0 \le a \le 1`.
 
     The default a = 0.1 is the lecture's. Maas, Hannun & Ng (2013), who
@@ -185,12 +186,12 @@ def leaky_relu(z, negative_slope: float = 0.1) -> tf.Tensor:
     return tf.nn.leaky_relu(_as_tensor(z), alpha=a)
 
 
-def _leaky_relu_derivative(z, negative_slope: float = 0.1) -> tf.Tensor:
-    z = _as_tensor(z)
-    return tf.where(z > 0, tf.ones_like(z), negative_slope * tf.ones_like(z))
+def _leaky_relu_derivative(z: ArrayLike, negative_slope: float = 0.1) -> tf.Tensor:
+    t = _as_tensor(z)
+    return tf.where(t > 0, tf.ones_like(t), negative_slope * tf.ones_like(t))
 
 
-def elu(z, alpha: float = 1.0) -> tf.Tensor:
+def elu(z: ArrayLike, alpha: float = 1.0) -> tf.Tensor:
     r"""The exponential linear unit (Clevert, Unterthiner & Hochreiter 2016).
 
     .. math::
@@ -225,19 +226,19 @@ def elu(z, alpha: float = 1.0) -> tf.Tensor:
     [-0.6321, 2.0]
     """
     alpha = check_positive(alpha, "alpha")
-    z = _as_tensor(z)
+    t = _as_tensor(z)
     if alpha == 1.0:
-        return tf.nn.elu(z)  # TensorFlow's fused kernel: one op, the same values and gradient
+        return tf.nn.elu(t)  # TensorFlow's fused kernel: one op, the same values and gradient
     # exp of min(z, 0) so that large positive z never overflows in the unused branch.
-    return tf.where(z > 0, z, alpha * tf.math.expm1(tf.minimum(z, 0.0)))
+    return tf.where(t > 0, t, alpha * tf.math.expm1(tf.minimum(t, 0.0)))
 
 
-def _elu_derivative(z, alpha: float = 1.0) -> tf.Tensor:
-    z = _as_tensor(z)
-    return tf.where(z > 0, tf.ones_like(z), alpha * tf.exp(tf.minimum(z, 0.0)))
+def _elu_derivative(z: ArrayLike, alpha: float = 1.0) -> tf.Tensor:
+    t = _as_tensor(z)
+    return tf.where(t > 0, tf.ones_like(t), alpha * tf.exp(tf.minimum(t, 0.0)))
 
 
-def maxout(z) -> tf.Tensor:
+def maxout(z: ArrayLike) -> tf.Tensor:
     r"""Maxout: the largest of k affine pieces (Goodfellow et al. 2013).
 
     A Maxout unit computes :math:`\max_j (w_j^\top x + b_j)` over k pieces;
@@ -265,15 +266,15 @@ def maxout(z) -> tf.Tensor:
     >>> maxout([[1.0, -2.0], [0.5, 3.0]]).numpy().tolist()
     [1.0, 3.0]
     """
-    z = _as_tensor(z)
-    if z.shape.rank is not None and (z.shape.rank < 1 or (z.shape[-1] is not None and z.shape[-1] < 2)):
-        raise ValueError(f"maxout needs z of shape (..., k) with k >= 2 pieces; got shape {z.shape}")
-    return tf.reduce_max(z, axis=-1)
+    t = _as_tensor(z)
+    if t.shape.rank is not None and (t.shape.rank < 1 or (t.shape[-1] is not None and t.shape[-1] < 2)):
+        raise ValueError(f"maxout needs z of shape (..., k) with k >= 2 pieces; got shape {t.shape}")
+    return tf.reduce_max(t, axis=-1)
 
 
-def _maxout_derivative(z) -> tf.Tensor:
-    z = _as_tensor(z)
-    return tf.one_hot(tf.argmax(z, axis=-1), depth=tf.shape(z)[-1], dtype=tf.float32)
+def _maxout_derivative(z: ArrayLike) -> tf.Tensor:
+    t = _as_tensor(z)
+    return tf.one_hot(tf.argmax(t, axis=-1), depth=tf.shape(t)[-1], dtype=tf.float32)
 
 
 _FORMULAS = {
@@ -365,13 +366,13 @@ def get(
     return Activation(name, maxout, _maxout_derivative, _FORMULAS[name].replace("<k>", str(k)), pieces=k)
 
 
-def check_name(name) -> str:
+def check_name(name: object) -> str:
     """Return ``name`` if it is a known activation, else raise a clear error."""
     if not isinstance(name, str):
         raise TypeError(f"activation must be a string, one of {', '.join(NAMES)}; got {name!r}")
     return check_choice(name, "activation", NAMES)
 
 
-def check_pieces(pieces) -> int:
+def check_pieces(pieces: object) -> int:
     """Return ``pieces`` if it is an integer >= 2 (Maxout), else raise a clear error."""
     return check_int(pieces, "pieces", minimum=2)

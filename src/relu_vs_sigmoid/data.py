@@ -8,6 +8,7 @@ its hidden layers.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["X", "y", "xor", "check_data", "check_inputs"]
 
@@ -41,7 +42,7 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
     return X.copy(), y.copy()
 
 
-def check_data(X, y, *, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def check_data(X: ArrayLike, y: ArrayLike, *, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Validate a data set and return it as float32 arrays.
 
     Parameters
@@ -93,11 +94,18 @@ def check_data(X, y, *, n_inputs: int = 2) -> tuple[np.ndarray, np.ndarray]:
     return X_arr, y_arr
 
 
-def check_inputs(X, *, n_inputs: int = 2) -> np.ndarray:
+def check_inputs(X: ArrayLike, *, n_inputs: int = 2) -> np.ndarray:
     """Validate inputs alone (no labels) and return them as a float32 array of shape (n, n_inputs).
 
     Raises ``TypeError`` for non-numeric ``X`` and ``ValueError`` for a wrong
     shape or a NaN or infinite value, as :func:`check_data` does.
+
+    Parameters
+    ----------
+    X : array_like
+        Shape (n, n_inputs), n ≥ 1, finite.
+    n_inputs : int
+        The number of input features the model expects.
 
     Examples
     --------
@@ -116,7 +124,7 @@ def _check_finite(arr: np.ndarray, name: str) -> np.ndarray:
     return arr
 
 
-def _as_float_array(value, name: str) -> np.ndarray:
+def _as_float_array(value: ArrayLike, name: str) -> np.ndarray:
     arr = np.asarray(value)
     if arr.dtype == bool or not (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)

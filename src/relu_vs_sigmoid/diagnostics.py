@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import tensorflow as tf
+from numpy.typing import ArrayLike
 
 from . import data
 from .models import MLP, check_model, dead_mask
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 
-def gradient_norms(model: MLP, X=data.X, y=data.y) -> np.ndarray:
+def gradient_norms(model: MLP, X: ArrayLike = data.X, y: ArrayLike = data.y) -> np.ndarray:
     r"""The L2 norm of the loss gradient with respect to each layer's weight matrix.
 
     By the chain rule the gradient that reaches layer i is a product of one
@@ -63,12 +64,12 @@ def gradient_norms(model: MLP, X=data.X, y=data.y) -> np.ndarray:
     True
     """
     model = check_model(model)
-    X, y = data.check_data(X, y, n_inputs=model.n_inputs)
-    _, _, grads = loss_and_gradients(model, tf.constant(X), tf.constant(y))
+    X_arr, y_arr = data.check_data(X, y, n_inputs=model.n_inputs)
+    _, _, grads = loss_and_gradients(model, tf.constant(X_arr), tf.constant(y_arr))
     return np.array([float(tf.norm(g)) for g in grads[: model.depth + 1]])
 
 
-def dead_units(model: MLP, X=data.X) -> tuple[np.ndarray, ...]:
+def dead_units(model: MLP, X: ArrayLike = data.X) -> tuple[np.ndarray, ...]:
     """Which ReLU units are dead on the inputs ``X``.
 
     A ReLU unit is dead on a data set when its pre-activation is ≤ 0 for every
@@ -107,19 +108,28 @@ def dead_units(model: MLP, X=data.X) -> tuple[np.ndarray, ...]:
         raise ValueError(
             f"dead units are defined for relu networks; got activation {model.activation.name!r}"
         )
-    X = data.check_inputs(X, n_inputs=model.n_inputs)
-    fwd = model.forward(X)
+    fwd = model.forward(data.check_inputs(X, n_inputs=model.n_inputs))
     return tuple(dead_mask(z) for z in fwd.pre_activations)
 
 
-def has_dead_layer(model: MLP, X=data.X) -> bool:
+def has_dead_layer(model: MLP, X: ArrayLike = data.X) -> bool:
     """Whether some hidden layer of a ReLU network is dead for every unit on ``X``.
 
     Such a network outputs the same value for every input, and no gradient
     reaches that layer or any layer below it: it can never learn XOR, and gradient
     descent drives its constant output to 0.5, the loss to ln 2.
 
-    Parameters and errors are those of :func:`dead_units`.
+    Parameters
+    ----------
+    model : MLP
+        A network with ``activation="relu"``.
+    X : array_like
+        Shape (n, n_inputs); defaults to the four XOR inputs.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`dead_units`.
 
     Examples
     --------
@@ -193,7 +203,7 @@ def input_pairs(n: int = 4) -> list[tuple[int, int]]:
     return list(itertools.combinations(range(n), 2))
 
 
-def hidden_distances(model: MLP, X=data.X) -> np.ndarray:
+def hidden_distances(model: MLP, X: ArrayLike = data.X) -> np.ndarray:
     """How far apart the network keeps the representations of every pair of inputs, layer by layer.
 
     Parameters
@@ -225,12 +235,12 @@ def hidden_distances(model: MLP, X=data.X) -> np.ndarray:
     ((5, 6), 1.0)
     """
     model = check_model(model)
-    X = data.check_inputs(X, n_inputs=model.n_inputs)
-    if len(X) < 2:
-        raise ValueError(f"X must hold at least 2 inputs to compare; got {len(X)}")
-    fwd = model.forward(X)
-    layers = [X, *(h.numpy() for h in fwd.activations), fwd.logits.numpy()]
-    pairs = input_pairs(len(X))
+    X_arr = data.check_inputs(X, n_inputs=model.n_inputs)
+    if len(X_arr) < 2:
+        raise ValueError(f"X must hold at least 2 inputs to compare; got {len(X_arr)}")
+    fwd = model.forward(X_arr)
+    layers = [X_arr, *(h.numpy() for h in fwd.activations), fwd.logits.numpy()]
+    pairs = input_pairs(len(X_arr))
     i, j = (np.array(side) for side in zip(*pairs, strict=True))
     return np.array([np.linalg.norm(h[i] - h[j], axis=1) for h in layers], dtype=np.float64)
 
@@ -240,7 +250,7 @@ def _entropy(p: float) -> float:
     return 0.0 if p in (0.0, 1.0) else -p * math.log(p) - (1 - p) * math.log(1 - p)
 
 
-def merged_cost(groups: Sequence[Sequence[int]], y=data.y) -> float:
+def merged_cost(groups: Sequence[Sequence[int]], y: ArrayLike = data.y) -> float:
     r"""The lowest mean cross-entropy reachable when the inputs in each group share one output.
 
     A network that maps several inputs to the same internal state gives them the

@@ -9,19 +9,44 @@ view shows the chain layer1 → … → layerL → last.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 import tensorflow as tf
+from numpy.typing import ArrayLike
 
 from . import _choices, activations
 from ._validation import check_choice, check_int
 
-__all__ = ["INITS", "MLP", "Forward", "build", "dead_mask", "initial_weights", "network_config"]
+__all__ = [
+    "INITS",
+    "MAX_DEPTH",
+    "MAX_PARAMETERS",
+    "MLP",
+    "Forward",
+    "build",
+    "dead_mask",
+    "initial_weights",
+    "network_config",
+]
 
 INITS = _choices.INITS
 """Weight initialisers: the lecture's U(-1, 1), Glorot uniform, He normal. Biases start at 0."""
+
+MAX_DEPTH = 1_000
+"""The most hidden layers a network may have. The pages go to depth 30; ten steps of a network of
+depth 1000 (width 1) already take a minute and a half on two CPU cores, nearly all of it compiling
+the loop, so a deeper one is refused at once instead."""
+
+MAX_PARAMETERS = 100_000_000
+"""The most parameters (weights and biases) a network may have, a hundred million.
+
+That is 400 MB of float32 variables, about 1 GB while the weights are drawn, more while it
+trains. Generous for XOR: the pages' networks have a few thousand, width 1024 at depth 30 has
+30 million. A size beyond it, such as width 10⁹, is refused at once instead of exhausting the
+memory."""
 
 
 class Forward(NamedTuple):
@@ -33,7 +58,7 @@ class Forward(NamedTuple):
     y_hat: tf.Tensor  # (n, 1), sigmoid(logits): the predicted probability of label 1
 
 
-class MLP(tf.Module):
+class MLP(tf.Module):  # type: ignore[misc]  # tf.Module is Any to mypy: TensorFlow ships no types
     r"""A fully connected network with one sigmoid output unit.
 
     ``MLP([5, 4])`` is the lecture's first XOR network, 2→5→4→1;
@@ -42,7 +67,9 @@ class MLP(tf.Module):
     Parameters
     ----------
     widths : sequence of int
-        Units per hidden layer; its length is the depth. Each width ≥ 1.
+        Units per hidden layer; its length is the depth, 1 to :data:`MAX_DEPTH`.
+        Each width ≥ 1, and the network at most :data:`MAX_PARAMETERS`
+        weights and biases.
     activation : str
         The hidden layers' activation, one of :data:`relu_vs_sigmoid.activations.NAMES`.
         The output unit is always a sigmoid, so the network outputs a probability.
@@ -65,8 +92,10 @@ class MLP(tf.Module):
     ------
     ValueError, TypeError
         For an unknown activation or initialiser, a width or depth below 1, a
-        non-integer width, depth or seed (booleans included), a negative seed,
-        or an activation parameter out of range.
+        depth above :data:`MAX_DEPTH` or more than :data:`MAX_PARAMETERS`
+        parameters (refused before anything is allocated), a non-integer
+        width, depth or seed (booleans included), a negative seed, or an
+        activation parameter out of range.
 
     Examples
     --------
@@ -91,12 +120,9 @@ class MLP(tf.Module):
         alpha: float | None = None,
         pieces: int | None = None,
         name: str | None = None,
-    ):
+    ) -> None:
         super().__init__(name=name)
-        if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-            raise TypeError(f"widths must be a sequence of integers >= 1; got {widths!r}")
-        check_int(len(widths), "depth (the number of hidden widths)", minimum=1)
-        self.widths = tuple(check_int(w, "width", minimum=1) for w in widths)
+        self.widths = _check_widths(widths)
         self.activation = activations.get(
             activation, negative_slope=negative_slope, alpha=alpha, pieces=pieces
         )
@@ -133,7 +159,7 @@ class MLP(tf.Module):
         """The name scopes, ``("layer1", …, "layerL", "last")``, one per weight matrix."""
         return (*(f"layer{i}" for i in range(1, self.depth + 1)), "last")
 
-    def forward(self, X) -> Forward:
+    def forward(self, X: ArrayLike) -> Forward:
         """Run the network and keep every intermediate tensor.
 
         Parameters
@@ -166,11 +192,17 @@ class MLP(tf.Module):
             y_hat = tf.sigmoid(logits)
         return Forward(tuple(pre_activations), tuple(hidden), logits, y_hat)
 
-    def logits(self, X) -> tf.Tensor:
-        """The output unit's pre-activation, shape (n, 1), for inputs of shape (n, n_inputs)."""
+    def logits(self, X: ArrayLike) -> tf.Tensor:
+        """The output unit's pre-activation, shape (n, 1), for inputs of shape (n, n_inputs).
+
+        Parameters
+        ----------
+        X : array_like
+            Shape (n, n_inputs).
+        """
         return self.forward(X).logits
 
-    def __call__(self, X) -> tf.Tensor:
+    def __call__(self, X: ArrayLike) -> tf.Tensor:
         """The predicted probability of label 1, shape (n, 1), for inputs of shape (n, n_inputs)."""
         return self.forward(X).y_hat
 
@@ -183,7 +215,14 @@ def build(
     depth: int = 10,
     width: int = 5,
     activation: str = "sigmoid",
-    **kwargs,
+    *,
+    init: str = "uniform",
+    seed: int = 0,
+    n_inputs: int = 2,
+    negative_slope: float | None = None,
+    alpha: float | None = None,
+    pieces: int | None = None,
+    name: str | None = None,
 ) -> MLP:
     """Build a network of ``depth`` hidden layers of ``width`` units each.
 
@@ -192,19 +231,24 @@ def build(
     Parameters
     ----------
     depth : int
-        The number of hidden layers, ≥ 1.
+        The number of hidden layers, 1 to :data:`MAX_DEPTH`.
     width : int
-        Units per hidden layer, ≥ 1.
+        Units per hidden layer, ≥ 1; the network may hold at most
+        :data:`MAX_PARAMETERS` weights and biases (width 1024 allows depth 96).
     activation : str
         The hidden activation, one of :data:`relu_vs_sigmoid.activations.NAMES`.
-    **kwargs
-        Passed on to :class:`MLP` (``init``, ``seed``, ``n_inputs``,
-        ``negative_slope``, ``alpha``, ``pieces``). Any other keyword raises
-        ``TypeError``.
+    init, seed, n_inputs, negative_slope, alpha, pieces, name
+        Keyword-only, passed on to :class:`MLP`. Any other keyword raises ``TypeError``.
 
     Returns
     -------
     MLP
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :class:`MLP`; a size beyond the limits is refused before anything
+        is allocated.
 
     Examples
     --------
@@ -217,13 +261,27 @@ def build(
     Traceback (most recent call last):
     ...
     ValueError: depth must be an integer >= 1; got 0
+    >>> build(depth=1, width=10**9)
+    Traceback (most recent call last):
+    ...
+    ValueError: width=1000000000 at depth=1 makes a network of 4000000001 parameters ...
     """
-    depth = check_int(depth, "depth", minimum=1)
+    depth = check_int(depth, "depth", minimum=1, maximum=MAX_DEPTH)
     width = check_int(width, "width", minimum=1)
-    return MLP([width] * depth, activation, **kwargs)
+    return MLP(
+        [width] * depth,
+        activation,
+        init=init,
+        seed=seed,
+        n_inputs=n_inputs,
+        negative_slope=negative_slope,
+        alpha=alpha,
+        pieces=pieces,
+        name=name,
+    )
 
 
-def check_model(model) -> MLP:
+def check_model(model: object) -> MLP:
     """Return ``model`` if it is an :class:`MLP`, else raise ``TypeError`` naming what it is."""
     if not isinstance(model, MLP):
         raise TypeError(f"model must be a relu_vs_sigmoid.models.MLP; got {type(model).__name__}")
@@ -259,7 +317,7 @@ def network_config(
     }
 
 
-def dead_mask(pre_activations) -> np.ndarray:
+def dead_mask(pre_activations: ArrayLike) -> np.ndarray:
     """Which units are dead: pre-activation ≤ 0 for every example.
 
     Parameters
@@ -297,7 +355,8 @@ def initial_weights(
     Parameters
     ----------
     widths : sequence of int
-        Units per hidden layer, each ≥ 1; at least one layer.
+        Units per hidden layer, each ≥ 1; 1 to :data:`MAX_DEPTH` layers, and at
+        most :data:`MAX_PARAMETERS` weights and biases in all.
     init : str
         One of :data:`INITS`; see :class:`MLP`.
     seed : int
@@ -317,7 +376,8 @@ def initial_weights(
     Raises
     ------
     ValueError, TypeError
-        For an unknown ``init``, or a width, seed, ``n_inputs`` or ``pieces`` out of range.
+        For an unknown ``init``, or a width, depth, seed, ``n_inputs`` or
+        ``pieces`` out of range, checked before any weight is drawn.
 
     Examples
     --------
@@ -326,16 +386,50 @@ def initial_weights(
     >>> bool((initial_weights([5] * 12, seed=7)[2] == initial_weights([5] * 3, seed=7)[2]).all())
     True
     """
-    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
-        raise TypeError(f"widths must be a sequence of integers >= 1; got {widths!r}")
-    check_int(len(widths), "depth (the number of hidden widths)", minimum=1)
-    widths = tuple(check_int(w, "width", minimum=1) for w in widths)
+    checked = _check_widths(widths)
     init = check_choice(init, "init", INITS)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     pieces = check_int(pieces, "pieces", minimum=1)
-    fan_ins = (check_int(n_inputs, "n_inputs", minimum=1), *widths)
-    fan_outs = (*(w * pieces for w in widths), 1)
+    n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
+    _check_size(checked, n_inputs, pieces)
+    fan_ins = (n_inputs, *checked)
+    fan_outs = (*(w * pieces for w in checked), 1)
     return [_initial_weights(rng, init, a, b) for a, b in zip(fan_ins, fan_outs, strict=True)]
+
+
+def _check_widths(widths: object) -> tuple[int, ...]:
+    """``widths`` as a tuple of checked ints: a sequence of 1 to MAX_DEPTH integers >= 1."""
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+        raise TypeError(f"widths must be a sequence of integers >= 1; got {widths!r}")
+    check_int(len(widths), "depth (the number of hidden widths)", minimum=1, maximum=MAX_DEPTH)
+    return tuple(check_int(w, "width", minimum=1) for w in widths)
+
+
+def _n_parameters(widths: tuple[int, ...], n_inputs: int, pieces: int) -> int:
+    """The weights and biases of an MLP: (fan_in + 1) × fan_out per layer, counted without allocating."""
+    fan_ins = (n_inputs, *widths)
+    fan_outs = (*(w * pieces for w in widths), 1)
+    return sum((a + 1) * b for a, b in zip(fan_ins, fan_outs, strict=True))
+
+
+def _check_size(widths: tuple[int, ...], n_inputs: int, pieces: int) -> None:
+    """Refuse, before anything is allocated, a network of more than MAX_PARAMETERS parameters."""
+    n = _n_parameters(widths, n_inputs, pieces)
+    if n <= MAX_PARAMETERS:
+        return
+    if len(set(widths)) == 1:
+        shape = f"width={widths[0]} at depth={len(widths)}"
+    else:
+        shape = f"widths={reprlib.repr(widths)}"
+    extras = "".join(
+        f", {name}={value}"
+        for name, value, usual in (("n_inputs", n_inputs, 2), ("pieces", pieces, 1))
+        if value != usual
+    )
+    raise ValueError(
+        f"{shape}{extras} makes a network of {n} parameters (weights and biases); at most"
+        f" {MAX_PARAMETERS} are allowed (relu_vs_sigmoid.models.MAX_PARAMETERS): use fewer or narrower layers"
+    )
 
 
 def _initial_weights(rng: np.random.Generator, init: str, fan_in: int, fan_out: int) -> np.ndarray:

@@ -10,24 +10,101 @@
 - histograms ``layer{i}/Weight{i}``, ``layer{i}/activation`` and
   ``last/Weight{L+1}`` at every logged step.
 
+Each run writes into a folder of its own: :func:`check_logdir` (which
+:class:`Writer`, and so ``train``, applies) refuses a folder that already
+holds event files, because TensorBoard and :func:`read_scalars` would merge
+the two runs into one series (steps 0, 0, 100, 100, …).
+
 View them with ``tensorboard --logdir DIR``, or read them back here:
 :func:`read_scalars`, :func:`read_tags`, :func:`read_graph`, and
 :func:`scope_graph`, which groups the graph by name scope as TensorBoard's
 *Graphs* tab first draws it (drawn by :func:`relu_vs_sigmoid.plots.scope_graph`).
+
+Writing and reading event files needs the ``tensorboard`` package (a dependency
+of this one, which TensorFlow itself no longer installs); it is imported only
+then, so training without a ``logdir`` works without it.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import tensorflow as tf
-from tensorboard.backend.event_processing import event_accumulator
 
-__all__ = ["Writer", "read_scalars", "read_tags", "read_graph", "ScopeGraph", "scope_graph"]
+if TYPE_CHECKING:
+    from tensorboard.compat.proto.graph_pb2 import GraphDef
+    from tensorboard.compat.proto.node_def_pb2 import NodeDef
+
+    from .models import MLP
+
+__all__ = ["Writer", "check_logdir", "read_scalars", "read_tags", "read_graph", "ScopeGraph", "scope_graph"]
+
+_INSTALL = "pip install tensorboard"
+_EVENT_ACCUMULATOR = "tensorboard.backend.event_processing.event_accumulator"  # TensorBoard's own reader
+
+
+def _tensorboard(task: str, module: str) -> ModuleType:
+    """Import ``module`` of the tensorboard package, or say what to install to do ``task``."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise ModuleNotFoundError(
+            f"{task} needs the tensorboard package, which could not be imported ({error}); "
+            f"install it with: {_INSTALL}",
+            name="tensorboard",
+        ) from error
+
+
+def check_logdir(logdir: object) -> Path:
+    """Return ``logdir`` as a Path if a new run may write into it: a folder without event files.
+
+    A folder that does not exist yet, or holds no TensorBoard event file
+    (a file whose name contains ``tfevents``, as TensorBoard counts them) at
+    any depth, is fine. One that holds some is refused: a second run's events
+    would be read back with the first's as one run.
+
+    Raises
+    ------
+    TypeError
+        If ``logdir`` is not a str or path.
+    ValueError
+        If ``logdir`` already holds event files; the one-line message names
+        the folder and one of the files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     check_logdir(Path(folder) / "run1").name  # a new folder
+    'run1'
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "events.out.tfevents.1.host.1.v2").write_bytes(b"")
+    ...     check_logdir(folder)
+    Traceback (most recent call last):
+    ...
+    ValueError: logdir ... already holds TensorBoard event files (events.out.tfevents.1.host.1.v2), ...:
+    give each run its own folder, or delete the old event files first
+    """
+    if not isinstance(logdir, (str, os.PathLike)):
+        raise TypeError(f"logdir must be a str or path; got {type(logdir).__name__}")
+    path = Path(logdir)
+    if path.is_dir():
+        found = next((p for p in path.rglob("*tfevents*") if not p.is_dir()), None)
+        if found is not None:
+            raise ValueError(
+                f"logdir {path} already holds TensorBoard event files ({found.relative_to(path)}), which"
+                " would be read as one run with this one's: give each run its own folder, or delete"
+                " the old event files first"
+            )
+    return path
 
 
 class Writer:
@@ -36,7 +113,8 @@ class Writer:
     Parameters
     ----------
     logdir : str or Path
-        The folder for the event file; created if missing.
+        The folder for the event file; created if missing. It must not hold
+        event files already (see :func:`check_logdir`).
     model : MLP
         The network being trained.
     X, y : tf.Tensor
@@ -48,25 +126,36 @@ class Writer:
     ------
     TypeError
         If ``logdir`` is not a path.
+    ValueError
+        If ``logdir`` already holds TensorBoard event files.
+    ModuleNotFoundError
+        If the tensorboard package cannot be imported (``pip install tensorboard``).
     OSError
         If ``logdir`` cannot be created or written.
     """
 
-    def __init__(self, logdir, model, X, y, cost: Callable):
-        if not isinstance(logdir, (str, os.PathLike)):
-            raise TypeError(f"logdir must be a str or path; got {type(logdir).__name__}")
-        Path(logdir).mkdir(parents=True, exist_ok=True)
-        self._writer = tf.summary.create_file_writer(str(logdir))
+    def __init__(
+        self,
+        logdir: str | os.PathLike[str],
+        model: MLP,
+        X: tf.Tensor,
+        y: tf.Tensor,
+        cost: Callable[[tf.Tensor, tf.Tensor], tf.Tensor],
+    ) -> None:
+        path = check_logdir(logdir)
+        _tensorboard("writing TensorBoard logs (logdir=...)", "tensorboard.summary.v2")
+        path.mkdir(parents=True, exist_ok=True)
+        self._writer = tf.summary.create_file_writer(str(path))
         self._model, self._X = model, X
 
-        @tf.function
-        def cost_graph(X, y):
+        def cost_graph(X: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
             logits = model.logits(X)
             with tf.name_scope("cost"):
                 return cost(y, logits)
 
         with self._writer.as_default():
-            tf.summary.graph(cost_graph.get_concrete_function(X, y).graph)
+            traced = tf.function(cost_graph).get_concrete_function(X, y)
+            tf.summary.graph(traced.graph)
 
     def log(self, step: int, loss: float, accuracy: float, grad_norms: np.ndarray) -> None:
         """Write the scalars and histograms of one logged step."""
@@ -88,19 +177,20 @@ class Writer:
         self._writer.close()
 
 
-def _load(logdir) -> event_accumulator.EventAccumulator:
-    """Load every event of ``logdir`` (one run: the event files directly inside it)."""
-    path = Path(logdir)
-    if not any(path.glob("events.out.tfevents.*")):
-        raise FileNotFoundError(f"logdir has no TensorBoard event files: {str(logdir)!r}")
-    events = event_accumulator.EventAccumulator(
-        str(path), size_guidance={event_accumulator.TENSORS: 0, event_accumulator.GRAPH: 1}
-    )
-    events.Reload()
-    return events
+class _Events:
+    """The events of one run, loaded by TensorBoard's EventAccumulator, and the names of its kinds."""
+
+    def __init__(self, logdir: str | os.PathLike[str]) -> None:
+        path = Path(logdir)
+        if not any(path.glob("events.out.tfevents.*")):
+            raise FileNotFoundError(f"logdir has no TensorBoard event files: {str(logdir)!r}")
+        ea = _tensorboard("reading TensorBoard logs", _EVENT_ACCUMULATOR)
+        self.TENSORS, self.GRAPH = ea.TENSORS, ea.GRAPH
+        self.accumulator = ea.EventAccumulator(str(path), size_guidance={ea.TENSORS: 0, ea.GRAPH: 1})
+        self.accumulator.Reload()
 
 
-def read_tags(logdir) -> dict[str, list[str]]:
+def read_tags(logdir: str | os.PathLike[str]) -> dict[str, list[str]]:
     """The tags in ``logdir``'s event files, grouped by TensorBoard plugin.
 
     Parameters
@@ -117,16 +207,19 @@ def read_tags(logdir) -> dict[str, list[str]]:
     ------
     FileNotFoundError
         If ``logdir`` holds no event file.
+    ModuleNotFoundError
+        If the tensorboard package cannot be imported (``pip install tensorboard``).
     """
-    events = _load(logdir)
+    loaded = _Events(logdir)
+    events = loaded.accumulator
     tags: dict[str, list[str]] = {}
-    for tag in sorted(events.Tags()[event_accumulator.TENSORS]):
+    for tag in sorted(events.Tags()[loaded.TENSORS]):
         plugin = events.SummaryMetadata(tag).plugin_data.plugin_name
         tags.setdefault(plugin, []).append(tag)
     return tags
 
 
-def read_scalars(logdir) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def read_scalars(logdir: str | os.PathLike[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Load every scalar series that ``logdir``'s event files hold.
 
     Parameters
@@ -144,6 +237,8 @@ def read_scalars(logdir) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     ------
     FileNotFoundError
         If ``logdir`` holds no event file.
+    ModuleNotFoundError
+        If the tensorboard package cannot be imported (``pip install tensorboard``).
 
     Examples
     --------
@@ -155,9 +250,10 @@ def read_scalars(logdir) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     >>> scalars["cost"][0].tolist()
     [0, 10, 20]
     """
-    events = _load(logdir)
+    loaded = _Events(logdir)
+    events = loaded.accumulator
     out = {}
-    for tag in sorted(events.Tags()[event_accumulator.TENSORS]):
+    for tag in sorted(events.Tags()[loaded.TENSORS]):
         if events.SummaryMetadata(tag).plugin_data.plugin_name != "scalars":
             continue
         points = sorted((e.step, float(tf.make_ndarray(e.tensor_proto))) for e in events.Tensors(tag))
@@ -165,7 +261,7 @@ def read_scalars(logdir) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def read_graph(logdir):
+def read_graph(logdir: str | os.PathLike[str]) -> GraphDef:
     """The graph written to ``logdir``, as a ``GraphDef`` protocol buffer (TensorBoard's copy of
     TensorFlow's message); ``graph.node`` lists the operations, whose names carry the name scopes.
 
@@ -173,11 +269,13 @@ def read_graph(logdir):
     ------
     FileNotFoundError
         If ``logdir`` holds no event file, or its event files hold no graph.
+    ModuleNotFoundError
+        If the tensorboard package cannot be imported (``pip install tensorboard``).
     """
-    events = _load(logdir)
-    if not events.Tags()[event_accumulator.GRAPH]:
+    loaded = _Events(logdir)
+    if not loaded.accumulator.Tags()[loaded.GRAPH]:
         raise FileNotFoundError(f"no graph in the event files of {str(logdir)!r}")
-    return events.Graph()
+    return loaded.accumulator.Graph()
 
 
 @dataclass(frozen=True)
@@ -213,7 +311,7 @@ class ScopeGraph:
 _SCAFFOLDING = ("Identity", "NoOp")
 
 
-def scope_graph(graph_def) -> ScopeGraph:
+def scope_graph(graph_def: GraphDef) -> ScopeGraph:
     """Group a logged graph (from :func:`read_graph`) by top-level name scope.
 
     Parameters
@@ -294,7 +392,7 @@ def _layer_number(scope: str, scopes: list[str]) -> int:
     return max(numbers, default=0) + 1
 
 
-def _shape(node) -> tuple[int, ...]:
+def _shape(node: NodeDef) -> tuple[int, ...]:
     """The first output shape recorded on a node, or () if none is."""
     shapes = node.attr["_output_shapes"].list.shape if "_output_shapes" in node.attr else []
     return tuple(int(d.size) for d in shapes[0].dim) if shapes else ()

@@ -4,22 +4,29 @@ The loss is the binary cross-entropy (in nats), computed from the logits with
 ``tf.nn.sigmoid_cross_entropy_with_logits``, so a saturated output never turns
 it into NaN or infinity. The lecture writes the same loss as
 ``-mean(y log(h) + (1 - y) log(1 - h))`` with ``h = sigmoid(logits)``.
+
+:func:`train` trains one network. :func:`train_many` (with :func:`train_seeds`
+and :func:`train_members`) trains several networks of one shape as one batched
+computation, each member following :func:`train` step by step; that engine is
+implemented in the private module ``relu_vs_sigmoid._batched`` and documented here.
 """
 
 from __future__ import annotations
 
-import logging
 import math
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import tensorflow as tf
+from numpy.typing import ArrayLike
 from tqdm import tqdm
 
 from . import _choices, activations, data, tensorboard
-from ._validation import check_choice, check_int, check_positive
-from .models import MLP, build, check_model, dead_mask
+from ._validation import check_choice, check_int, check_positive_float32
+from .models import MLP, Forward, check_model, dead_mask
 
 __all__ = [
     "LN2",
@@ -39,7 +46,8 @@ __all__ = [
 OPTIMIZERS = _choices.OPTIMIZERS
 """``"sgd"``: plain gradient descent, w ← w − η ∇L (the lecture's
 ``GradientDescentOptimizer``). ``"adam"``: Adam with β1 = 0.9, β2 = 0.999,
-ε = 1e-8 (Kingma & Ba 2015, Algorithm 1)."""
+ε = 1e-8 (Kingma & Ba 2015, Algorithm 1), offered by the command line's
+``--optimizer``."""
 
 SOLVED_LOSS = 0.1
 """A run has *solved* XOR when its loss is below this (in nats) and every
@@ -48,25 +56,6 @@ already forces that: one wrong point alone costs at least ln 2 / 4 ≈ 0.17."""
 
 LN2 = math.log(2.0)
 """ln 2 ≈ 0.6931 nats: the cross-entropy of predicting 0.5 for balanced labels."""
-
-
-class _OwnRetracing(logging.Filter):
-    """Drop TensorFlow's "frequent retracing" warning when it is about this module's loops.
-
-    :func:`train` and :func:`train_members` compile a new loop for every call, by
-    design (each closes over its own variables), so a sweep of many calls
-    trips TensorFlow's heuristic. Warnings about any other function pass.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        return not (
-            "triggered tf.function retracing" in message
-            and any(f"{name}.<locals>" in message for name in ("train", "train_many", "train_members"))
-        )
-
-
-tf.get_logger().addFilter(_OwnRetracing())
 
 
 @dataclass(frozen=True)
@@ -119,6 +108,22 @@ class TrainResult:
         return is_solved(self.final_loss, self.final_accuracy)
 
 
+@dataclass(frozen=True)
+class Member:
+    """One network of a batch, as :func:`train_members` takes it: no ``tf.Variable`` needed.
+
+    ``config`` is :attr:`relu_vs_sigmoid.models.MLP.config` (activation,
+    depth, widths, init, seed and activation parameters); ``weights`` and
+    ``biases`` are the initial values, float32 arrays of the shapes an
+    :class:`~relu_vs_sigmoid.models.MLP` of that config holds.
+    """
+
+    config: dict
+    activation: activations.Activation
+    weights: list[np.ndarray]  # (n_in, n_out) per layer
+    biases: list[np.ndarray]  # (n_out,) per layer
+
+
 def is_solved(loss: float, accuracy: float) -> bool:
     """The package's one definition of a solved run: accuracy 1 and loss < :data:`SOLVED_LOSS`.
 
@@ -130,7 +135,7 @@ def is_solved(loss: float, accuracy: float) -> bool:
     return bool(accuracy == 1.0 and loss < SOLVED_LOSS)
 
 
-def binary_cross_entropy(y, logits) -> tf.Tensor:
+def binary_cross_entropy(y: ArrayLike, logits: ArrayLike) -> tf.Tensor:
     r"""Mean binary cross-entropy in nats, computed stably from logits.
 
     .. math::
@@ -159,12 +164,12 @@ def binary_cross_entropy(y, logits) -> tf.Tensor:
     >>> float(binary_cross_entropy([[1.0]], [[-200.0]]))  # saturated, still finite
     200.0
     """
-    y = tf.convert_to_tensor(y, dtype=tf.float32)
-    logits = tf.convert_to_tensor(logits, dtype=tf.float32)
-    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits))
+    labels = tf.convert_to_tensor(y, dtype=tf.float32)
+    s = tf.convert_to_tensor(logits, dtype=tf.float32)
+    return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=s))
 
 
-def loss_and_gradients(model: MLP, X: tf.Tensor, y: tf.Tensor):
+def loss_and_gradients(model: MLP, X: tf.Tensor, y: tf.Tensor) -> tuple[tf.Tensor, Forward, list[tf.Tensor]]:
     """One forward and backward pass: the loss, the :class:`~relu_vs_sigmoid.models.Forward`
     pass, and the gradients with respect to ``(*model.weights, *model.biases)``.
 
@@ -191,14 +196,14 @@ def loss_and_gradients(model: MLP, X: tf.Tensor, y: tf.Tensor):
 
 def train(
     model: MLP,
-    X=data.X,
-    y=data.y,
+    X: ArrayLike = data.X,
+    y: ArrayLike = data.y,
     *,
     steps: int = 10_000,
     learning_rate: float = 0.1,
     optimizer: str = "sgd",
     log_every: int = 100,
-    logdir: str | Path | None = None,
+    logdir: str | os.PathLike[str] | None = None,
     progress: bool = False,
 ) -> TrainResult:
     """Train ``model`` on (X, y) by full-batch gradient descent; the model's variables are updated in place.
@@ -215,18 +220,23 @@ def train(
     y : array_like
         Shape (n, 1) or (n,), labels in {0, 1}. Defaults to the XOR labels.
     steps : int
-        Gradient updates, ≥ 1.
+        Gradient updates, ≥ 1 (and < 2⁶³).
     learning_rate : float
-        The step size η, finite and > 0. The lecture uses 0.1.
+        The step size η, > 0 and finite in float32 (the trainer's dtype): from
+        about 1.4e-45 to 3.4e38. The lecture uses 0.1.
     optimizer : str
         ``"sgd"`` (default) or ``"adam"``; see :data:`OPTIMIZERS`.
     log_every : int
-        Updates between two logged rows, ≥ 1. Rows are logged after 0,
+        Updates between two logged rows, ≥ 1 (and < 2⁶³). Rows are logged after 0,
         ``log_every``, 2 ``log_every``, … updates and after the last one.
     logdir : str or Path, optional
         If given, TensorBoard event files are written here (graph, cost and
         accuracy scalars, gradient norms, weight and activation histograms)
         and flushed before ``train`` returns; see :mod:`relu_vs_sigmoid.tensorboard`.
+        Each run needs a folder of its own: one that already holds event files
+        (anywhere inside) is refused, since the two runs would be read back
+        as one. Needs the tensorboard package; without ``logdir``, ``train``
+        does not.
     progress : bool
         Show a progress bar of the updates on stderr (tqdm). Off by default.
 
@@ -246,48 +256,53 @@ def train(
         Before any update, for a model that is not an :class:`MLP`, bad data
         (see :func:`relu_vs_sigmoid.data.check_data`), ``steps`` or
         ``log_every`` < 1 or not an integer, a learning rate that is ≤ 0, NaN
-        or infinite, or an unknown optimizer.
+        or not finite in float32 (such as 1e39), an unknown optimizer, or a
+        ``logdir`` that is not a path or already holds TensorBoard event files.
+    ModuleNotFoundError
+        With a ``logdir``, if the tensorboard package cannot be imported.
 
     Examples
     --------
     >>> from relu_vs_sigmoid.models import build
     >>> result = train(build(depth=2, width=5, activation="relu", seed=0), steps=2000)
-    >>> result.step[-1], result.grad_norms.shape
-    (np.int64(2000), (21, 3))
+    >>> int(result.step[-1]), result.grad_norms.shape
+    (2000, (21, 3))
     >>> result.solved, result.y_hat.round(1).ravel().tolist()
     (True, [0.0, 1.0, 1.0, 0.0])
     """
     model = check_model(model)
-    X, y = data.check_data(X, y, n_inputs=model.n_inputs)
+    X_arr, y_arr = data.check_data(X, y, n_inputs=model.n_inputs)
     steps, learning_rate, optimizer, log_every = _check_schedule(steps, learning_rate, optimizer, log_every)
-    X_t, y_t = tf.constant(X), tf.constant(y)
+    X_t, y_t = tf.constant(X_arr), tf.constant(y_arr)
     update = _make_optimizer(optimizer, learning_rate, [*model.weights, *model.biases])
 
-    @tf.function
-    def run(n_updates):
+    def run_updates(n_updates: tf.Tensor) -> None:
         for _ in tf.range(n_updates):
             update(loss_and_gradients(model, X_t, y_t)[2])
 
-    @tf.function
-    def measure():
+    def measure() -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
         loss, fwd, grads = loss_and_gradients(model, X_t, y_t)
         norms = tf.stack([tf.norm(g) for g in grads[: model.depth + 1]])
         return loss, _accuracy(fwd.y_hat, y_t), norms, fwd.y_hat
 
-    log_steps = _log_steps(steps, log_every)
-    writer = tensorboard.Writer(logdir, model, X_t, y_t, binary_cross_entropy) if logdir is not None else None
-    rows, done = [], 0
+    run, measured = _compiled(run_updates), _compiled(measure)
+    # The event file is opened, and logdir checked, before the first update.
+    writer = None if logdir is None else tensorboard.Writer(logdir, model, X_t, y_t, binary_cross_entropy)
+    logged: list[int] = []
+    rows: list[tuple[float, float, np.ndarray]] = []
+    done = 0
     bar = tqdm(total=steps, unit="step", desc=repr(model), disable=not progress, leave=False)
     try:
-        for s in log_steps:
+        for s in _log_steps(steps, log_every):
             if s > done:
-                run(tf.constant(s - done))
+                run(tf.constant(s - done, dtype=tf.int64))
                 bar.update(s - done)
                 done = s
-            loss, accuracy, norms, y_hat = measure()
+            loss, accuracy, norms, y_hat = measured()
+            logged.append(s)
             rows.append((float(loss), float(accuracy), norms.numpy()))
             if writer is not None:
-                writer.log(s, rows[-1][0], rows[-1][1], norms.numpy())
+                writer.log(s, *rows[-1])
             if not math.isfinite(rows[-1][0]):
                 break  # the weights overflowed float32: nothing more to learn from this run
     finally:
@@ -305,7 +320,7 @@ def train(
     return TrainResult(
         config=config,
         seed=model.seed,
-        step=np.array(log_steps[: len(rows)], dtype=np.int64),
+        step=np.array(logged, dtype=np.int64),
         loss=np.array([r[0] for r in rows]),
         accuracy=np.array([r[1] for r in rows]),
         grad_norms=np.stack([r[2] for r in rows]),
@@ -315,9 +330,35 @@ def train(
     )
 
 
-def _log_steps(steps: int, log_every: int) -> list[int]:
-    """Updates done at each logged row: 0, log_every, 2 log_every, …, and steps."""
-    return sorted({*range(0, steps, log_every), steps})
+_MAX_STEPS = 2**63 - 1  # the most updates, and the largest log_every, a run may ask for: TensorFlow's int64
+
+
+def _log_steps(steps: int, log_every: int) -> Iterator[int]:
+    """Updates done at each logged row: 0, log_every, 2 log_every, …, and steps.
+
+    Generated as the run reaches them, so that the schedule of a run of 10**12 steps costs nothing
+    up front (as a list, it took 17.9 GB within half a minute, before the first update).
+    """
+    yield from range(0, steps, log_every)
+    yield steps
+
+
+_F = TypeVar("_F", bound=Callable[..., object])
+
+
+def _compiled(python_function: _F) -> _F:
+    """``tf.function(python_function)``, exempt from TensorFlow's "frequent retracing" warning.
+
+    :func:`train` and the batched engine compile new loops for every call, by design: each closes
+    over its own variables, so one trace per call is the price of a call, not a mistake to warn
+    about. TensorFlow counts the traces of every function with the same code together, so a sweep
+    of many calls would trip its heuristic. The flag set here is the one TensorFlow sets on the
+    functions it restores from a SavedModel; it exempts these functions only, and the warning stays
+    live for every other function (a user's own ``train`` or ``pretrain`` included).
+    """
+    compiled = tf.function(python_function)
+    compiled._omit_frequent_tracing_warning = True
+    return compiled
 
 
 def _accuracy(y_hat: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
@@ -325,21 +366,30 @@ def _accuracy(y_hat: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
     return tf.reduce_mean(tf.cast(tf.cast(y_hat > 0.5, tf.float32) == y, tf.float32), axis=(-2, -1))
 
 
-def _check_schedule(steps, learning_rate, optimizer, log_every) -> tuple[int, float, str, int]:
+def _check_schedule(
+    steps: object, learning_rate: object, optimizer: object, log_every: object
+) -> tuple[int, float, str, int]:
     """The checks :func:`train` applies to its training arguments, in one place."""
     return (
-        check_int(steps, "steps", minimum=1),
-        check_positive(learning_rate, "learning_rate"),
+        check_int(steps, "steps", minimum=1, maximum=_MAX_STEPS),
+        check_positive_float32(learning_rate, "learning_rate"),
         check_choice(optimizer, "optimizer", OPTIMIZERS),
-        check_int(log_every, "log_every", minimum=1),
+        check_int(log_every, "log_every", minimum=1, maximum=_MAX_STEPS),
     )
 
 
-def _make_optimizer(name: str, learning_rate: float, variables: list[tf.Variable]):
-    """Return ``update(grads)``, which applies one step of the named optimizer in place."""
+_Update = Callable[[list[tf.Tensor]], None]  # update(grads): one optimizer step, in place
+
+
+def _make_optimizer(name: str, learning_rate: float, variables: list[tf.Variable]) -> _Update:
+    """Return ``update(grads)``, which applies one step of the named optimizer in place.
+
+    Both run inside the compiled loops: plain gradient descent, and the Adam of :data:`OPTIMIZERS`
+    (its moment estimates and step count are variables made here, one set per call).
+    """
     if name == "sgd":
 
-        def sgd(grads):
+        def sgd(grads: list[tf.Tensor]) -> None:
             for v, g in zip(variables, grads, strict=True):
                 v.assign_sub(learning_rate * g)
 
@@ -350,7 +400,7 @@ def _make_optimizer(name: str, learning_rate: float, variables: list[tf.Variable
     s = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
     t = tf.Variable(0.0, trainable=False)
 
-    def adam(grads):
+    def adam(grads: list[tf.Tensor]) -> None:
         t.assign_add(1.0)
         step_size = learning_rate * tf.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
         for v, g, m_i, s_i in zip(variables, grads, m, s, strict=True):
@@ -361,293 +411,8 @@ def _make_optimizer(name: str, learning_rate: float, variables: list[tf.Variable
     return adam
 
 
-def train_seeds(
-    seeds,
-    *,
-    depth: int = 10,
-    width: int = 5,
-    activation: str = "sigmoid",
-    init: str = "uniform",
-    steps: int = 5_000,
-    learning_rate: float = 0.1,
-    optimizer: str = "sgd",
-    log_every: int = 100,
-    progress: bool = False,
-    **activation_params,
-) -> list[TrainResult]:
-    """Train one network per seed, all of the same configuration, on XOR, together (see :func:`train_many`).
+# The batched engine, implemented in relu_vs_sigmoid._batched with the pieces above (which is why
+# it is imported last) and documented as part of this module, where its public names have always been.
+from ._batched import train_many, train_members, train_seeds  # noqa: E402
 
-    Parameters
-    ----------
-    seeds : iterable of int
-        One run per seed, each seed ≥ 0; at least one.
-    depth, width, activation, init
-        The network, as in :func:`relu_vs_sigmoid.models.build`.
-    steps, learning_rate, optimizer, log_every, progress
-        As in :func:`train`.
-    **activation_params
-        ``negative_slope``, ``alpha`` or ``pieces``, as in :func:`relu_vs_sigmoid.activations.get`.
-
-    Returns
-    -------
-    list of TrainResult
-        In the order of ``seeds``.
-
-    Raises
-    ------
-    ValueError, TypeError
-        Before any training, for anything :func:`~relu_vs_sigmoid.models.build`
-        or :func:`train` would reject, or for an empty ``seeds``.
-
-    Examples
-    --------
-    >>> results = train_seeds(range(2), depth=2, activation="tanh", steps=1000)
-    >>> [r.seed for r in results], all(r.solved for r in results)
-    ([0, 1], True)
-    """
-    seeds = list(seeds)
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed; got none")
-    models = [build(depth, width, activation, init=init, seed=seed, **activation_params) for seed in seeds]
-    return train_many(
-        models,
-        steps=steps,
-        learning_rate=learning_rate,
-        optimizer=optimizer,
-        log_every=log_every,
-        progress=progress,
-    )
-
-
-def train_many(
-    models,
-    X=data.X,
-    y=data.y,
-    *,
-    steps: int = 10_000,
-    learning_rate: float = 0.1,
-    optimizer: str = "sgd",
-    log_every: int = 100,
-    progress: bool = False,
-) -> list[TrainResult]:
-    """Train several networks of one shape at once, as one batched computation.
-
-    Every weight matrix of the E networks is stacked along a leading ensemble
-    axis, shape (E, n_in, n_out), and each layer is one batched matmul, so a
-    step costs about as much for 32 networks as for one. The networks stay
-    independent: the summed loss has, for each member, the gradient of that
-    member's own loss. Member i therefore follows ``train(models[i], X, y, ...)``
-    step by step (to float32 rounding), and its trained weights are written back
-    into ``models[i]``, so the models are updated in place just as :func:`train`
-    updates one.
-
-    The members may use different activations, as long as their weight matrices
-    have the same shapes: a sweep over sigmoid, tanh, relu, leaky_relu and elu
-    at one depth and width is one computation, and each activation is applied
-    to its own members only.
-
-    Parameters
-    ----------
-    models : sequence of MLP
-        At least one network; all with the same hidden widths, number of inputs
-        and Maxout pieces (so that their weight matrices have the same shapes).
-        Their seeds and activations may differ.
-    X, y, steps, learning_rate, optimizer, log_every, progress
-        As in :func:`train`.
-
-    Returns
-    -------
-    list of TrainResult
-        One per model, in order. A member whose loss stops being finite is
-        marked ``diverged`` and its logs end at that log point, as in :func:`train`.
-
-    Raises
-    ------
-    ValueError, TypeError
-        Before any update, for an empty ``models``, a model that is not an
-        :class:`MLP`, models whose weight shapes differ, or anything
-        :func:`train` would reject.
-
-    Examples
-    --------
-    >>> from relu_vs_sigmoid.models import build
-    >>> nets = [build(depth=10, width=5, activation="sigmoid", seed=s) for s in range(3)]
-    >>> results = train_many(nets, steps=500)
-    >>> [r.seed for r in results], [round(r.final_loss, 4) for r in results]
-    ([0, 1, 2], [0.6931, 0.6931, 0.6931])
-    >>> mixed = [build(depth=2, width=5, activation=a, seed=0) for a in ("sigmoid", "relu")]
-    >>> [r.config["activation"] for r in train_many(mixed, steps=10)]
-    ['sigmoid', 'relu']
-    """
-    models = [check_model(m) for m in models]
-    if not models:
-        raise ValueError("models must hold at least one MLP; got none")
-    first = models[0]
-    shape = _architecture(first)
-    for i, m in enumerate(models[1:], start=1):
-        if _architecture(m) != shape:
-            raise ValueError(
-                f"models must share one weight shape (widths, inputs, Maxout pieces); "
-                f"models[0] is {_describe(first)}, models[{i}] is {_describe(m)}"
-            )
-    X, y = data.check_data(X, y, n_inputs=first.n_inputs)
-    schedule = _check_schedule(steps, learning_rate, optimizer, log_every)
-    # One stacking op per layer reads every model's variable; per-variable reads and writes are the
-    # expensive part of a call (about 50 and 70 µs each, 2 (depth + 1) per model).
-    initial_w = [tf.stack([m.weights[i] for m in models]).numpy() for i in range(first.depth + 1)]
-    initial_b = [tf.stack([m.biases[i] for m in models]).numpy() for i in range(first.depth + 1)]
-    members = [
-        Member(dict(m.config), m.activation, [w[e] for w in initial_w], [b[e] for b in initial_b])
-        for e, m in enumerate(models)
-    ]
-    results, weights, biases = train_members(members, X, y, *schedule, progress=progress)
-    for e, m in enumerate(models):
-        for i in range(first.depth + 1):
-            m.weights[i].assign(weights[i][e], read_value=False)
-            m.biases[i].assign(biases[i][e], read_value=False)
-    return results
-
-
-@dataclass(frozen=True)
-class Member:
-    """One network of a batch, as :func:`train_members` takes it: no ``tf.Variable`` needed.
-
-    ``config`` is :attr:`relu_vs_sigmoid.models.MLP.config` (activation,
-    depth, widths, init, seed and activation parameters); ``weights`` and
-    ``biases`` are the initial values, float32 arrays of the shapes an
-    :class:`~relu_vs_sigmoid.models.MLP` of that config holds.
-    """
-
-    config: dict
-    activation: activations.Activation
-    weights: list  # (n_in, n_out) per layer
-    biases: list  # (n_out,) per layer
-
-
-def train_members(
-    members: list[Member],
-    X: np.ndarray,
-    y: np.ndarray,
-    steps: int,
-    learning_rate: float,
-    optimizer: str,
-    log_every: int,
-    *,
-    progress: bool = False,
-    on_steps=None,
-) -> tuple[list[TrainResult], list[np.ndarray], list[np.ndarray]]:
-    """The batched loop behind :func:`train_many` and :func:`relu_vs_sigmoid.experiments.sweep`.
-
-    Takes checked arguments (``X`` and ``y`` as :func:`relu_vs_sigmoid.data.check_data`
-    returns them) and members whose weights have one set of shapes. Returns
-    the results in the members' order and the trained weights and biases,
-    stacked: shapes (E, n_in, n_out) and (E, n_out) per layer. ``on_steps``,
-    if given, is called with the number of updates just done at every log
-    point (a caller's progress bar).
-    """
-    # Members with the same activation sit next to each other, so that each activation
-    # is applied to one contiguous slice of the ensemble axis.
-    keys = [_activation_key(m.config) for m in members]
-    group_keys = list(dict.fromkeys(keys))
-    order = sorted(range(len(members)), key=lambda e: group_keys.index(keys[e]))
-    sorted_members = [members[e] for e in order]
-    group_sizes = [keys.count(k) for k in group_keys]
-    group_acts = [sorted_members[sum(group_sizes[:g])].activation for g in range(len(group_keys))]
-    widths, pieces = members[0].config["widths"], members[0].activation.pieces
-    n_layers = len(widths) + 1
-
-    E, n = len(members), len(X)
-    X_t = tf.broadcast_to(tf.constant(X), (E, n, X.shape[1]))
-    y_t = tf.broadcast_to(tf.constant(y), (E, n, 1))
-    weights = [tf.Variable(np.stack([m.weights[i] for m in sorted_members])) for i in range(n_layers)]
-    biases = [
-        tf.Variable(np.stack([m.biases[i] for m in sorted_members])[:, None, :]) for i in range(n_layers)
-    ]
-    variables = [*weights, *biases]
-    update = _make_optimizer(optimizer, learning_rate, variables)
-
-    def activate(z, width):
-        parts = tf.split(z, group_sizes, axis=0) if len(group_sizes) > 1 else [z]
-        out = []
-        for act, part in zip(group_acts, parts, strict=True):
-            out.append(act.function(tf.reshape(part, (-1, n, width, pieces)) if pieces > 1 else part))
-        return tf.concat(out, axis=0) if len(out) > 1 else out[0]
-
-    def forward():
-        h, pre = X_t, []
-        for W, b, width in zip(weights[:-1], biases[:-1], widths, strict=True):
-            pre.append(tf.matmul(h, W) + b)  # (E, n, width * pieces)
-            h = activate(pre[-1], width)
-        return pre, tf.matmul(h, weights[-1]) + biases[-1]  # logits (E, n, 1)
-
-    def loss_and_grads():
-        with tf.GradientTape() as tape:
-            _, s = forward()
-            losses = tf.reduce_mean(
-                tf.nn.sigmoid_cross_entropy_with_logits(labels=y_t, logits=s), axis=(1, 2)
-            )
-            total = tf.reduce_sum(losses)  # member e's gradient is that of its own loss
-        return losses, s, tape.gradient(total, variables)
-
-    @tf.function
-    def run_and_measure(n_updates):
-        """n_updates steps, then the loss, accuracy, gradient norms and predictions: one trace per call."""
-        for _ in tf.range(n_updates):
-            update(loss_and_grads()[2])
-        losses, s, grads = loss_and_grads()
-        y_hat = tf.sigmoid(s)
-        norms = tf.stack([tf.norm(g, axis=(1, 2)) for g in grads[:n_layers]], axis=1)  # (E, L+1)
-        return losses, _accuracy(y_hat, y_t), norms, y_hat
-
-    log_steps = _log_steps(steps, log_every)
-    rows, done = [], 0
-    with tqdm(total=steps, unit="step", desc=f"{E} networks", disable=not progress, leave=False) as bar:
-        for s in log_steps:
-            rows.append([t.numpy() for t in run_and_measure(tf.constant(s - done))])
-            bar.update(s - done)
-            if on_steps is not None:
-                on_steps(s - done)
-            done = s
-            if not np.isfinite(rows[-1][0]).any():
-                break  # every member has diverged
-    loss_log, acc_log, norm_log, y_hat_log = (np.stack(c) for c in zip(*rows, strict=True))
-    dead_log = np.stack([dead_mask(z).sum(axis=-1) for z in forward()[0]], axis=1)  # (E, L)
-    layer_names = (*(f"layer{i}" for i in range(1, n_layers)), "last")
-
-    results = [None] * E
-    for e, m in enumerate(sorted_members):
-        bad = np.flatnonzero(~np.isfinite(loss_log[:, e]))
-        k = int(bad[0]) + 1 if bad.size else len(loss_log)  # rows kept: up to the first non-finite loss
-        config = dict(
-            m.config, learning_rate=learning_rate, optimizer=optimizer, steps=steps, log_every=log_every
-        )
-        results[order[e]] = TrainResult(
-            config=config,
-            seed=m.config["seed"],
-            step=np.array(log_steps[:k], dtype=np.int64),
-            loss=loss_log[:k, e].astype(np.float64),
-            accuracy=acc_log[:k, e].astype(np.float64),
-            grad_norms=norm_log[:k, e],
-            y_hat=y_hat_log[k - 1, e],
-            layer_names=layer_names,
-            n_dead_units=dead_log[e] if m.activation.name == "relu" else None,
-        )
-    inverse = np.argsort(order)
-    return (
-        results,
-        [W.numpy()[inverse] for W in weights],
-        [b.numpy()[inverse, 0] for b in biases],
-    )
-
-
-def _architecture(model: MLP) -> tuple:
-    """What must agree for networks to be trained together: the shapes of their weights."""
-    return (model.widths, model.n_inputs, model.activation.pieces)
-
-
-def _activation_key(c: dict) -> tuple:
-    return (c["activation"], c["negative_slope"], c["alpha"], c["pieces"])
-
-
-def _describe(model: MLP) -> str:
-    return f"{model!r} with {model.activation.formula!r}"
+train_many.__module__ = train_members.__module__ = train_seeds.__module__ = __name__
