@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import same_color
 
 from relu_vs_sigmoid import activations, plots
+from relu_vs_sigmoid.experiments import outcome
 from relu_vs_sigmoid.models import build
 from relu_vs_sigmoid.training import LN2, TrainResult, train
 
@@ -172,16 +173,57 @@ def test_training_curves_runs_of_different_lengths_are_nan_padded():
     assert np.all(np.isnan(short[2:]))
 
 
+def _marks(ax):
+    """The × marks of diverged runs: single points drawn without a line."""
+    return [line for line in ax.get_lines() if line.get_marker() == "x" and line.get_linestyle() == "None"]
+
+
 def test_training_curves_with_a_diverged_run():
     result = train(build(2, 5, "maxout", seed=0), steps=200, learning_rate=1e6)
-    assert result.diverged
+    assert result.diverged and not np.isfinite(result.loss[-1])
     ax = plots.training_curves([result])
-    assert isinstance(ax, Axes)
+    color = plots.COLORS["maxout"]
+    # the run's faint line and the median: its finite losses, NaN (not drawn) where the loss overflowed
+    faint = [line for line in ax.get_lines() if line.get_alpha() == 0.15]
+    median = _line_labelled(ax, "maxout (median of 1 seeds)")
+    expected = np.where(np.isfinite(result.loss), result.loss, np.nan)
+    for line in (*faint, median):
+        np.testing.assert_array_equal(line.get_xdata(), result.step)
+        np.testing.assert_allclose(np.asarray(line.get_ydata(), float), expected)
+    assert len(faint) == 1
+    # the run stops before its second log point: no line segment shows it, so an × marks its last finite loss
+    (mark,) = _marks(ax)
+    last = np.flatnonzero(np.isfinite(result.loss))[-1]
+    assert (mark.get_xdata()[0], mark.get_ydata()[0]) == (result.step[last], pytest.approx(result.loss[last]))
+    assert same_color(mark.get_color(), color)
+    assert mark.get_label() == "maxout: diverged (1 of 1)"
+    assert ax.get_legend_handles_labels()[1] == ["maxout (median of 1 seeds)", "maxout: diverged (1 of 1)"]
 
 
 def test_training_curves_with_an_infinite_loss():
-    ax = plots.training_curves([fake_result([0.7, np.inf]), fake_result([0.7, 0.6, 0.5])])
-    assert isinstance(ax, Axes)
+    results = [fake_result([0.7, np.inf]), fake_result([0.7, 0.6, 0.5], seed=1), fake_result([0.9, 0.8, 0.3])]
+    ax = plots.training_curves(results, label="mine")
+    faint = [np.asarray(line.get_ydata(), float) for line in ax.get_lines() if line.get_alpha() == 0.15]
+    np.testing.assert_allclose(faint[0], [0.7, np.nan, np.nan])  # inf left out, like the missing step
+    median = np.asarray(_line_labelled(ax, "mine").get_ydata(), float)
+    np.testing.assert_allclose(median, [0.7, 0.7, 0.4])  # the infinite loss is not in the medians
+    (mark,) = _marks(ax)
+    assert (mark.get_xdata()[0], mark.get_ydata()[0]) == (0, 0.7)  # the last finite loss of the run
+    assert mark.get_label() == "mine: diverged (1 of 3)"
+
+
+def test_training_curves_marks_no_run_that_did_not_diverge():
+    ax = plots.training_curves([fake_result([0.7, 0.6]), fake_result([0.9, 0.3])], metric="accuracy")
+    assert _marks(ax) == []
+    assert ax.get_legend_handles_labels()[1] == ["relu (median of 2 seeds)"]
+
+
+def test_training_curves_marks_diverged_runs_once_in_the_legend():
+    results = [fake_result([0.7, 0.5, np.nan]), fake_result([0.7, np.inf]), fake_result([0.7, 0.6, 0.5])]
+    ax = plots.training_curves(results, metric="accuracy")
+    marks = _marks(ax)
+    assert [(m.get_xdata()[0], m.get_ydata()[0]) for m in marks] == [(200, 0.5), (100, 0.5)]  # accuracy
+    assert [m.get_label() for m in marks] == ["relu: diverged (2 of 3)", "_nolegend_"]
 
 
 def test_training_curves_rejects():
@@ -378,6 +420,16 @@ def test_outcome_curves_colours_each_run_by_outcome_and_counts_them():
     ]
     assert plateaus == pytest.approx([0.75 * (np.log(3) - 2 / 3 * np.log(2)), 0.5 * LN2])
     assert ax.get_ylim()[0] == 0.0
+
+
+def test_outcome_curves_marks_a_diverged_run():
+    diverged = fake_result([0.7, np.nan])
+    assert outcome(diverged) == "diverged"
+    ax = plots.outcome_curves([diverged, outcome_result(0.01, 1.0, [0, 0])])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["solved (1)", "diverged (1)"]
+    (mark,) = _marks(ax)
+    assert (mark.get_xdata()[0], mark.get_ydata()[0]) == (0, 0.7)
+    assert same_color(mark.get_color(), plots.OUTCOME_STYLES["diverged"]["color"])
 
 
 def test_outcome_curves_accuracy_and_errors():

@@ -10,13 +10,19 @@ XOR inputs (and, for relu, the dead units per hidden layer); with ``--logdir`` i
 also writes TensorBoard logs. ``sweep`` trains one network per (activation,
 depth, width, seed) and writes the table of runs (``sweep.csv``, the columns of
 :data:`relu_vs_sigmoid.experiments.COLUMNS`) and, per width, a depth × activation
-heatmap of the fraction of seeds solved (``solved_w{width}.png``).
+heatmap of the fraction of seeds solved (``solved_w{width}.png``, opaque white
+whatever the user's matplotlibrc says).
 
-Every argument is checked before anything is trained: a bad one exits with
-status 2 and an ``error:`` line naming it. Results are written all or nothing:
-to temporary files that are moved into place only when the whole command has
-succeeded. Ctrl-C exits with status 130. TensorFlow is imported only once a
-command runs, so that ``--help`` and argument errors need not wait for it.
+Every argument is checked before anything is trained: a bad one, or a size
+beyond :data:`MAX_DEPTH`, :data:`MAX_WIDTH`, :data:`MAX_SEEDS`,
+:data:`MAX_NETWORKS` or :data:`MAX_STEPS`, exits with status 2 and an ``error:``
+line naming it. The outputs of an earlier run never mix with a new run's: a
+folder that holds them (``sweep --out``: ``sweep.csv`` and ``solved_w*.png``;
+``train --logdir``: TensorBoard event files) is refused unless ``--overwrite``
+is given, which replaces them (and only them). Results are written all or
+nothing: to temporary files that are moved into place only when the whole
+command has succeeded. Ctrl-C exits with status 130. TensorFlow is imported
+only once a command runs, so that ``--help`` and argument errors need not wait for it.
 """
 
 from __future__ import annotations
@@ -30,17 +36,45 @@ import shutil
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn, TextIO, TypeVar, overload
 
 from . import __version__
 from ._choices import ACTIVATIONS, INITS, OPTIMIZERS  # TensorFlow-free: --help and errors stay fast
 from ._validation import check_choice, check_int, check_positive, check_unique
 
-__all__ = ["main", "build_parser"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["main", "build_parser", "MAX_DEPTH", "MAX_WIDTH", "MAX_SEEDS", "MAX_NETWORKS", "MAX_STEPS"]
 
 PROG = "relu-vs-sigmoid"
 
 INTERRUPTED = 130  # the shell's status for a process stopped by SIGINT (128 + 2)
+
+MAX_DEPTH = 500
+"""The most hidden layers ``--depth`` and ``--depths`` accept."""
+
+MAX_WIDTH = 1_000
+"""The most units per hidden layer ``--width`` and ``--widths`` accept."""
+
+MAX_SEEDS = 100_000
+"""The most seeds ``sweep --seeds`` accepts."""
+
+MAX_NETWORKS = 100_000
+"""The most networks one sweep trains: activations × depths × widths × seeds."""
+
+MAX_STEPS = 100_000_000
+"""The most gradient updates ``--steps`` accepts (the lecture trains 10,000)."""
+
+SWEEP_OUTPUTS = re.compile(r"sweep\.csv|solved_w\d+\.png")
+"""The names of the files ``sweep`` writes into ``--out``."""
+
+EVENT_FILES = re.compile(r".*tfevents.*")
+"""The names of TensorBoard event files: TensorBoard reads every file whose name holds "tfevents"."""
+
+T = TypeVar("T")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,29 +94,31 @@ def main(argv: list[str] | None = None) -> int:
     ------
     SystemExit
         With status 0 after ``--help`` or ``--version``, and with status 2
-        (after printing the usage and an ``error:`` line on stderr) for a bad
-        argument. Errors while training or writing are not caught: they
-        propagate after the partial output has been removed.
+        (after printing an ``error:`` line on stderr) for a bad argument,
+        including one the package's own checks reject. Errors while training
+        or writing are not caught: they propagate after the partial output has
+        been removed.
     """
     args = build_parser().parse_args(argv)
     try:
-        return args.run(args)
+        status: int = args.run(args)
     except KeyboardInterrupt as exc:
         print("; ".join([f"{PROG}: interrupted", *getattr(exc, "__notes__", [])]), file=sys.stderr)
         return INTERRUPTED
+    return status
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Show each option's default, except None and those of flags; keep the indented example lines."""
 
-    def _fill_text(self, text, width, indent):
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
         lines = text.splitlines()
         return "\n".join(
             indent + line if line.startswith(" ") else textwrap.fill(line, width, initial_indent=indent)
             for line in lines
         )
 
-    def _get_help_string(self, action):
+    def _get_help_string(self, action: argparse.Action) -> str | None:
         if action.default is None or action.nargs == 0:  # "--no-progress (default: True)" would confuse
             return action.help
         return super()._get_help_string(action)
@@ -92,7 +128,7 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line on stderr, with exit status 2 (argparse's usage
     block is left out: ``--help`` shows it)."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -109,8 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     Examples
     --------
     >>> args = build_parser().parse_args(["sweep", "--depths", "1-4,8", "--out", "results"])
-    >>> args.activations, args.depths, args.widths, args.seeds
-    (['sigmoid', 'relu'], [1, 2, 3, 4, 8], [5], 16)
+    >>> args.activations, args.depths, args.widths, args.seeds, args.overwrite
+    (['sigmoid', 'relu'], [1, 2, 3, 4, 8], [5], 16, False)
     """
     parser = _Parser(
         prog=PROG,
@@ -141,8 +177,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"hidden activation: {', '.join(ACTIVATIONS)}",
     )
-    train.add_argument("--depth", default=10, type=_integer("depth", minimum=1), help="hidden layers")
-    train.add_argument("--width", default=5, type=_integer("width", minimum=1), help="units per hidden layer")
+    train.add_argument(
+        "--depth",
+        default=10,
+        type=_integer("depth", minimum=1, maximum=MAX_DEPTH),
+        help=f"hidden layers, 1 to {MAX_DEPTH:,}",
+    )
+    train.add_argument(
+        "--width",
+        default=5,
+        type=_integer("width", minimum=1, maximum=MAX_WIDTH),
+        help=f"units per hidden layer, 1 to {MAX_WIDTH:,}",
+    )
     train.add_argument(
         "--seed", default=0, type=_integer("seed", minimum=0), help="seed of the initial weights"
     )
@@ -152,7 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="DIR",
         help="write TensorBoard logs (graph, cost, accuracy, gradient norms, histograms) into DIR; "
-        "view them with 'tensorboard --logdir DIR'",
+        "view them with 'tensorboard --logdir DIR'. A DIR that already holds TensorBoard event files "
+        "is refused (TensorBoard would show two runs as one); see --overwrite",
+    )
+    train.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the event files of an earlier run directly in --logdir DIR: they are set aside "
+        "while training, deleted once it has succeeded, and put back if it fails; other files and "
+        "folders in DIR (other runs' logs included) are left alone",
     )
     train.set_defaults(run=_train, error=train.error)
 
@@ -162,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train one network per (activation, depth, width, seed) on XOR, with the same "
         "schedule, and write DIR/sweep.csv (one row per network) and, per width, "
         "DIR/solved_w{width}.png (the fraction of seeds that solved XOR, by activation and depth). "
-        "Files of the same names in DIR are replaced; nothing is written unless the whole sweep succeeds.",
+        f"One sweep trains at most {MAX_NETWORKS:,} networks (activations × depths × widths × seeds). "
+        "Nothing is written unless the whole sweep succeeds.",
         epilog="Lists are comma-separated; --depths and --widths also take ranges: 1-12, 1-4,8,12.",
         formatter_class=_HelpFormatter,
     )
@@ -176,23 +231,23 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument(
         "--depths",
         default="2,10",
-        type=_integers("depth", minimum=1),
+        type=_integers("depth", minimum=1, maximum=MAX_DEPTH),
         metavar="LIST",
-        help="numbers of hidden layers",
+        help=f"numbers of hidden layers, each 1 to {MAX_DEPTH:,}",
     )
     sweep.add_argument(
         "--widths",
         default="5",
-        type=_integers("width", minimum=1),
+        type=_integers("width", minimum=1, maximum=MAX_WIDTH),
         metavar="LIST",
-        help="units per hidden layer",
+        help=f"units per hidden layer, each 1 to {MAX_WIDTH:,}",
     )
     sweep.add_argument(
         "--seeds",
         default=16,
-        type=_integer("seeds", minimum=1),
+        type=_integer("seeds", minimum=1, maximum=MAX_SEEDS),
         metavar="N",
-        help="train seeds 0, 1, …, N-1 of every network",
+        help=f"train seeds 0, 1, …, N-1 of every network; N at most {MAX_SEEDS:,}",
     )
     _add_training_options(sweep, steps=2_000)
     sweep.add_argument(
@@ -200,7 +255,15 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         type=Path,
         metavar="DIR",
-        help="folder for sweep.csv and the heatmaps; created if missing",
+        help="folder for sweep.csv and the heatmaps; created if missing. A DIR that holds the outputs "
+        "of an earlier sweep (sweep.csv, solved_w*.png) is refused, unless --overwrite is given",
+    )
+    sweep.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the outputs of an earlier sweep in DIR: once this sweep has succeeded, every "
+        "sweep.csv and solved_w*.png in DIR is removed before the new files are moved into place; "
+        "other files in DIR are left alone",
     )
     sweep.set_defaults(run=_sweep, error=sweep.error)
     return parser
@@ -219,8 +282,8 @@ def _add_training_options(parser: argparse.ArgumentParser, *, steps: int) -> Non
     parser.add_argument(
         "--steps",
         default=steps,
-        type=_integer("steps", minimum=1),
-        help="gradient updates on the four XOR examples",
+        type=_integer("steps", minimum=1, maximum=MAX_STEPS),
+        help=f"gradient updates on the four XOR examples, at most {MAX_STEPS:,}",
     )
     parser.add_argument(
         "--learning-rate",
@@ -234,7 +297,7 @@ def _add_training_options(parser: argparse.ArgumentParser, *, steps: int) -> Non
         default="sgd",
         type=_name("optimizer", OPTIMIZERS),
         metavar="NAME",
-        help="sgd = plain gradient descent as in the lecture, or adam",
+        help="sgd = plain gradient descent as in the lecture, adam = the Adam optimizer",
     )
     parser.add_argument(
         "--no-progress", dest="progress", action="store_false", help="do not show progress bars on stderr"
@@ -245,10 +308,10 @@ def _add_training_options(parser: argparse.ArgumentParser, *, steps: int) -> Non
 # relu_vs_sigmoid._validation functions, so that the error names the argument as the package would.
 
 
-def _argument_type(parse, name: str):
+def _argument_type(parse: Callable[[str], T], name: str) -> Callable[[str], T]:
     """Wrap ``parse(text)`` so that its ValueError or TypeError becomes argparse's one-line error."""
 
-    def convert(text: str):
+    def convert(text: str) -> T:
         try:
             return parse(text)
         except (ValueError, TypeError) as exc:
@@ -258,42 +321,69 @@ def _argument_type(parse, name: str):
     return convert
 
 
-def _integer(name: str, *, minimum: int):
-    """An integer >= ``minimum``."""
+def _bounded(digits: str, name: str, *, minimum: int, maximum: int | None, shown: str | None = None) -> int:
+    """The integer written ``digits`` (an optional sign, then digits), checked against both bounds.
+
+    A value above ``maximum`` is refused from its number of digits, before it is converted, so that
+    a thousand-digit argument costs nothing; the message quotes ``shown`` (default: the value).
+    """
+    magnitude = digits.lstrip("+-").lstrip("0")
+    if maximum is not None and not digits.startswith("-") and len(magnitude) > len(str(maximum)):
+        raise ValueError(f"{name} must be at most {maximum:,}; got {shown or _shorten(digits)}")
+    value = check_int(int(digits), name, minimum=minimum)
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}; got {shown or value}")
+    return value
+
+
+def _shorten(digits: str) -> str:
+    """``digits`` as given, or its first and last digits and its length if it is very long."""
+    return digits if len(digits) <= 24 else f"{digits[:12]}…{digits[-4:]} ({len(digits)} digits)"
+
+
+def _integer(name: str, *, minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An integer >= ``minimum`` (and <= ``maximum``, if given)."""
 
     def parse(text: str) -> int:
         if not re.fullmatch(r"\s*[+-]?\d+\s*", text):
             raise ValueError(f"{name} must be an integer >= {minimum}; got {text!r}")
-        return check_int(int(text), name, minimum=minimum)
+        return _bounded(text.strip(), name, minimum=minimum, maximum=maximum)
 
     return _argument_type(parse, name)
 
 
-def _integers(name: str, *, minimum: int):
-    """A comma-separated list of integers and ranges ``low-high`` (both included), without repeats."""
+def _integers(name: str, *, minimum: int, maximum: int) -> Callable[[str], list[int]]:
+    """A comma-separated list of integers and ranges ``low-high`` (both included), without repeats,
+    each in [minimum, maximum]. A range is checked before it is expanded: ``1-2000000000`` is refused
+    at once, not after building a list of two billion numbers."""
     plural = f"{name}s"
 
     def parse(text: str) -> list[int]:
-        values = []
+        values: list[int] = []
         for part in text.split(","):
             match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
             if match is None:
                 raise ValueError(
                     f"{plural} must be integers or ranges like 1-12, separated by commas; got {text!r}"
                 )
-            low, high = int(match[1]), int(match[2] or match[1])
+            if match[2] is None:
+                values.append(_bounded(match[1], name, minimum=minimum, maximum=maximum))
+                continue
+            span = f"the range {_shorten(match[1])}-{_shorten(match[2])}"
+            low = _bounded(match[1], name, minimum=minimum, maximum=maximum, shown=span)
+            high = _bounded(match[2], name, minimum=minimum, maximum=maximum, shown=span)
             if high < low:
                 raise ValueError(
                     f"the range {part.strip()} of {plural} is empty; write it low-high with low <= high"
                 )
-            values.extend(check_int(v, name, minimum=minimum) for v in range(low, high + 1))
+            values.extend(range(low, high + 1))
         check_unique(values, plural)
         return values
 
     return _argument_type(parse, plural)
 
 
-def _positive(name: str):
+def _positive(name: str) -> Callable[[str], float]:
     """A finite number > 0."""
 
     def parse(text: str) -> float:
@@ -306,12 +396,12 @@ def _positive(name: str):
     return _argument_type(parse, name)
 
 
-def _name(name: str, choices: tuple[str, ...]):
+def _name(name: str, choices: tuple[str, ...]) -> Callable[[str], str]:
     """One name from ``choices``."""
     return _argument_type(lambda text: check_choice(text.strip(), name, choices), name)
 
 
-def _names(name: str, choices: tuple[str, ...]):
+def _names(name: str, choices: tuple[str, ...]) -> Callable[[str], list[str]]:
     """A comma-separated list of names from ``choices``, without repeats."""
     plural = f"{name}s"
 
@@ -324,46 +414,62 @@ def _names(name: str, choices: tuple[str, ...]):
 
 
 # The commands. Each is called as command(args) after parsing; args.error() reports a bad argument found
-# only now (a folder that cannot be written, anything the package's constructors reject) as argparse would.
+# only now (a folder that cannot be written or holds an earlier run's outputs, anything the package's
+# own checks reject) as argparse would: one line on stderr, exit status 2.
 
 
 def _train(args: argparse.Namespace) -> int:
     """``relu-vs-sigmoid train``: build and train one network, print what it learned."""
-    created = []
-    if args.logdir is not None:
+    error: Callable[[str], NoReturn] = args.error
+    logdir: Path | None = args.logdir
+    if args.overwrite and logdir is None:
+        error("argument --overwrite: applies only with --logdir, to replace an earlier run's event files")
+    created: list[Path] = []
+    if logdir is not None:
         try:
-            created = _make_writable_dir(args.logdir)
+            created = _make_writable_dir(logdir)
         except OSError as exc:
-            args.error(f"argument --logdir: {_reason(args.logdir, exc)}")
+            error(f"argument --logdir: {_reason(logdir, exc)}")
     started = False
+    earlier: _SetAside | None = None
     try:
         from . import data, models, training  # TensorFlow: imported only now that there is work to do
 
         try:
             model = models.build(args.depth, args.width, args.activation, init=args.init, seed=args.seed)
         except (ValueError, TypeError) as exc:
-            args.error(str(exc))
+            error(str(exc))
         print(f"network      {model!r}")
         print(f"training     {args.steps} steps of {args.optimizer}, learning rate {args.learning_rate:g}")
         sys.stdout.flush()  # before the progress bar appears on stderr
+        if args.overwrite and logdir is not None:
+            earlier = _SetAside(logdir, EVENT_FILES)
         started = True
-        result = training.train(
-            model,
-            steps=args.steps,
-            learning_rate=args.learning_rate,
-            optimizer=args.optimizer,
-            logdir=args.logdir,
-            progress=args.progress,
-        )
-    except BaseException as exc:
-        if created:
-            shutil.rmtree(created[0], ignore_errors=True)
-            exc.add_note(f"removed {args.logdir}")
-        elif args.logdir is not None and started:
-            exc.add_note(
-                f"{args.logdir} existed before this run and was left as is; it may hold partial logs"
+        try:
+            result = training.train(
+                model,
+                steps=args.steps,
+                learning_rate=args.learning_rate,
+                optimizer=args.optimizer,
+                logdir=logdir,
+                progress=args.progress,
             )
+        except (ValueError, TypeError) as exc:  # train's argument checks, made before any update
+            about_logdir = logdir is not None and str(logdir) in str(exc) and _matching(logdir, EVENT_FILES)
+            if about_logdir and not args.overwrite:  # train refuses to mix two runs' logs
+                error(f"argument --logdir: {exc}; pass --overwrite to replace them")
+            error(str(exc))
+    except BaseException as exc:
+        if created and logdir is not None:  # a new folder: nothing of an earlier run in it
+            shutil.rmtree(created[0], ignore_errors=True)
+            exc.add_note(f"removed {logdir}")
+        elif earlier is not None and earlier.held_any:
+            exc.add_note(earlier.restore())
+        elif logdir is not None and started:
+            exc.add_note(f"{logdir} existed before this run and was left as is; it may hold partial logs")
         raise
+    if earlier is not None:
+        earlier.drop()
 
     n_right = round(result.final_accuracy * len(data.y))
     print(f"final loss   {result.final_loss:.4f} nats (always guessing 0.5 costs ln 2 = {training.LN2:.4f})")
@@ -380,42 +486,59 @@ def _train(args: argparse.Namespace) -> int:
     if result.n_dead_units is not None:
         counts = " ".join(str(n) for n in result.n_dead_units)
         print(f"dead units   {counts} of {args.width} in layer1 … layer{args.depth} (0 on all four inputs)")
-    if args.logdir is not None:
-        print(f"TensorBoard  logs in {args.logdir}")
-        print(f"             view them with: tensorboard --logdir {shlex.quote(str(args.logdir))}")
+    if logdir is not None:
+        print(f"TensorBoard  logs in {logdir}")
+        print(f"             view them with: tensorboard --logdir {shlex.quote(str(logdir))}")
     return 0
 
 
 def _sweep(args: argparse.Namespace) -> int:
     """``relu-vs-sigmoid sweep``: train every network, write the table and the heatmaps all or nothing."""
+    error: Callable[[str], NoReturn] = args.error
+    out: Path = args.out
+    sizes = {"activation": len(args.activations), "depth": len(args.depths), "width": len(args.widths)}
+    counts = " × ".join(f"{n} {name}{'s' if n > 1 else ''}" for name, n in sizes.items())
+    n_networks = math.prod(sizes.values()) * args.seeds
+    if n_networks > MAX_NETWORKS:
+        error(
+            f"the sweep would train {counts} × {args.seeds} seeds = {n_networks:,} networks; at most "
+            f"{MAX_NETWORKS:,} are allowed: give fewer --activations, --depths, --widths or --seeds"
+        )
     try:
-        outputs = _Outputs(args.out)
+        outputs = _Outputs(out, SWEEP_OUTPUTS)
     except OSError as exc:
-        args.error(f"argument --out: {_reason(args.out, exc)}")
+        error(f"argument --out: {_reason(out, exc)}")
+    if outputs.earlier and not args.overwrite:
+        outputs.discard()
+        error(
+            f"argument --out: {out} holds the outputs of an earlier sweep ({_listing(outputs.earlier)}); "
+            "pass --overwrite to replace them, or choose another folder"
+        )
     try:
         _draw_off_screen()
         import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
         from . import experiments, plots  # TensorFlow: imported only now that there is work to do
 
-        sizes = {"activation": len(args.activations), "depth": len(args.depths), "width": len(args.widths)}
-        counts = " × ".join(f"{n} {name}{'s' if n > 1 else ''}" for name, n in sizes.items())
-        n_networks = math.prod(sizes.values()) * args.seeds
         print(f"sweep        {n_networks} networks: {counts} × {args.seeds} seeds, init {args.init}")
         print(f"training     {args.steps} steps of {args.optimizer}, learning rate {args.learning_rate:g}")
         sys.stdout.flush()  # before the progress bar appears on stderr
-        table = experiments.sweep(
-            args.activations,
-            args.depths,
-            args.widths,
-            range(args.seeds),
-            init=args.init,
-            steps=args.steps,
-            learning_rate=args.learning_rate,
-            optimizer=args.optimizer,
-            progress=args.progress,
-        )
-        with outputs.temporary("sweep.csv", "w", newline="") as file:
+        try:
+            table = experiments.sweep(
+                args.activations,
+                args.depths,
+                args.widths,
+                range(args.seeds),
+                init=args.init,
+                steps=args.steps,
+                learning_rate=args.learning_rate,
+                optimizer=args.optimizer,
+                progress=args.progress,
+            )
+        except (ValueError, TypeError) as exc:  # sweep's argument checks, made before any training
+            error(str(exc))
+        with outputs.temporary("sweep.csv", "w") as file:
             table.to_csv(file, index=False)
         summaries = []
         for width in args.widths:
@@ -423,9 +546,13 @@ def _sweep(args: argparse.Namespace) -> int:
             summaries.append((width, _solved_grid(rates, args.activations)))
             title = f"XOR solved, width {width}, {args.seeds} seeds, {args.steps} steps"
             fig = plots.solved_heatmap(rates, title=title).figure
+            if not isinstance(fig, Figure):  # solved_heatmap draws on a figure of its own
+                raise TypeError(f"solved_heatmap drew on a {type(fig).__name__}, not a Figure")
             try:
                 with outputs.temporary(f"solved_w{width}.png", "wb") as file:
-                    fig.savefig(file, format="png", dpi=150)
+                    # Opaque white, whatever the user's matplotlibrc says (savefig.transparent,
+                    # savefig.facecolor): a transparent heatmap is unreadable in a dark viewer.
+                    fig.savefig(file, format="png", dpi=150, transparent=False, facecolor="white")
             finally:
                 plt.close(fig)
         written = outputs.commit()
@@ -437,12 +564,14 @@ def _sweep(args: argparse.Namespace) -> int:
         print(f"\nwidth {width}: runs that solved XOR (k of n seeds), by activation and depth")
         print(grid)
     print()
+    for path in outputs.removed:
+        print(f"removed      {path} (of an earlier sweep)")
     for path in written:
         print(f"wrote        {path}")
     return 0
 
 
-def _solved_grid(rates, activations: list[str]) -> str:
+def _solved_grid(rates: pd.DataFrame, activations: list[str]) -> str:
     """The ``k/n`` counts of :func:`~relu_vs_sigmoid.experiments.solved_rate` as activation × depth text."""
     cells = rates.assign(solved=rates["count"].astype(str) + "/" + rates["n"].astype(str))
     grid = cells.pivot(index="activation", columns="depth", values="solved").reindex(activations)
@@ -458,7 +587,7 @@ def _draw_off_screen() -> None:
         matplotlib.use("Agg")
 
 
-# Folders that are written all or nothing.
+# Folders that are written all or nothing, and never mix two runs' outputs.
 
 
 def _make_writable_dir(path: Path) -> list[Path]:
@@ -471,7 +600,7 @@ def _make_writable_dir(path: Path) -> list[Path]:
         if folder.exists() or folder.is_symlink():
             break
         missing.append(folder)
-    created = []
+    created: list[Path] = []
     try:
         for folder in reversed(missing):
             folder.mkdir()
@@ -502,33 +631,68 @@ def _reason(path: Path, exc: OSError) -> str:
     return f"cannot write to {path}: {exc.strerror or exc}"
 
 
+def _matching(folder: Path, names: re.Pattern[str]) -> list[Path]:
+    """The files directly in ``folder`` (symbolic links included, folders not) whose whole name matches."""
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if names.fullmatch(path.name) and (path.is_symlink() or not path.is_dir())
+    )
+
+
+def _listing(paths: list[Path], most: int = 3) -> str:
+    """The names of ``paths``, the first ``most`` of them and how many more: one short line."""
+    names = ", ".join(path.name for path in paths[:most])
+    return names if len(paths) <= most else f"{names} and {len(paths) - most} more"
+
+
 class _Outputs:
-    """Files written into one folder all or nothing.
+    """Files written into one folder all or nothing, replacing an earlier run's outputs.
 
     Creating it creates the folder if needed and checks that it can be written
-    (raising OSError otherwise). Each :meth:`temporary` file is written under a
-    hidden temporary name next to its final one; :meth:`commit` moves them all
-    into place; :meth:`discard` removes them, and the folder if this object
-    created it and it is empty. The temporaries are opened with ``open(..., "x")``
-    rather than :mod:`tempfile`, so that the files end up with the usual
-    permissions (0666 minus the umask), not tempfile's private 0600.
+    (raising OSError otherwise); :attr:`earlier` lists the files already there
+    whose names match ``outputs``. Each :meth:`temporary` file is written under a
+    hidden temporary name next to its final one; :meth:`commit` removes the
+    earlier outputs, then moves the temporaries into place; :meth:`discard`
+    removes the temporaries, and the folder if this object created it and it is
+    empty. The temporaries are opened with ``open(..., "x")`` rather than
+    :mod:`tempfile`, so that the files end up with the usual permissions (0666
+    minus the umask), not tempfile's private 0600.
     """
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, outputs: re.Pattern[str]) -> None:
         self.folder = folder
         self._created = _make_writable_dir(folder)
+        self.earlier: list[Path] = _matching(folder, outputs)
+        self.removed: list[Path] = []  # earlier outputs that commit removed
         self._pending: list[tuple[Path, Path]] = []  # (temporary, final)
         self._committed: list[Path] = []
 
-    def temporary(self, name: str, mode: str, **kwargs):
-        """Open a new temporary file for the final file ``folder/name``; ``mode`` is "w" or "wb"."""
+    @overload
+    def temporary(self, name: str, mode: Literal["w"]) -> TextIO: ...
+
+    @overload
+    def temporary(self, name: str, mode: Literal["wb"]) -> BinaryIO: ...
+
+    def temporary(self, name: str, mode: Literal["w", "wb"]) -> IO[Any]:
+        """Open a new temporary file for the final file ``folder/name``: text ("w", UTF-8, newlines
+        as written) or binary ("wb")."""
         path = self.folder / f".{name}.{secrets.token_hex(4)}.tmp"
-        file = open(path, mode.replace("w", "x"), **kwargs)  # noqa: SIM115 - the caller closes it
+        if mode == "w":
+            file: IO[Any] = open(path, "x", encoding="utf-8", newline="")  # noqa: SIM115 - the caller closes it
+        else:
+            file = open(path, "xb")  # noqa: SIM115
         self._pending.append((path, self.folder / name))
         return file
 
     def commit(self) -> list[Path]:
-        """Move every temporary file into place; return the final paths."""
+        """Remove the earlier outputs that no new file replaces, then move every temporary file into
+        place (replacing the others); return the final paths."""
+        finals = {final for _, final in self._pending}
+        for path in self.earlier:
+            if path not in finals and path not in self.removed:
+                path.unlink(missing_ok=True)
+                self.removed.append(path)
         while self._pending:
             temporary, final = self._pending[0]
             temporary.replace(final)
@@ -542,6 +706,59 @@ class _Outputs:
             temporary.unlink(missing_ok=True)
         self._pending = []
         _remove_empty(self._created)
+        removed = f"; removed {', '.join(map(str, self.removed))} of an earlier sweep" if self.removed else ""
         if self._committed:  # only if moving the files into place failed half-way
-            return f"only {', '.join(map(str, self._committed))} was written"
-        return f"nothing was written to {self.folder}"
+            return f"only {', '.join(map(str, self._committed))} was written{removed}"
+        return f"nothing was written to {self.folder}{removed}"
+
+
+class _SetAside:
+    """The TensorBoard event files of an earlier run, moved out of the way while a new run writes its own.
+
+    Creating it renames every file of ``folder`` whose name matches ``names`` to a hidden name in
+    the same folder without "tfevents" in it (so that neither TensorBoard nor the package counts it
+    as an event file), e.g. ``.replaced-1a2b3c4d.events.out.tf-events.1700000000.host.1.v2``.
+    :meth:`drop` deletes them once the new run has succeeded; :meth:`restore` deletes the new
+    run's event files and puts the earlier ones back.
+    """
+
+    def __init__(self, folder: Path, names: re.Pattern[str]) -> None:
+        self.folder = folder
+        self._names = names
+        self._moved: list[tuple[Path, Path]] = []  # (original, set aside)
+        token = secrets.token_hex(4)
+        try:
+            for path in _matching(folder, names):
+                aside = folder / f".replaced-{token}.{path.name.replace('tfevents', 'tf-events')}"
+                path.rename(aside)
+                self._moved.append((path, aside))
+        except BaseException:
+            self._put_back()  # only the files moved so far: the others are still in place
+            raise
+
+    def drop(self) -> None:
+        """Delete the earlier files; one that cannot be deleted is reported on stderr and kept."""
+        for original, aside in self._moved:
+            try:
+                aside.unlink(missing_ok=True)
+            except OSError as exc:
+                print(f"{PROG}: could not remove {aside} (was {original.name}): {exc}", file=sys.stderr)
+        self._moved = []
+
+    @property
+    def held_any(self) -> bool:
+        """Whether any file was set aside (and not yet dropped or restored)."""
+        return bool(self._moved)
+
+    def restore(self) -> str:
+        """Delete the files matching ``names`` that appeared since, put the earlier ones back; say so."""
+        for path in _matching(self.folder, self._names):
+            path.unlink(missing_ok=True)
+        self._put_back()
+        return f"the earlier event files of {self.folder} were put back, this run's removed"
+
+    def _put_back(self) -> None:
+        while self._moved:
+            original, aside = self._moved[-1]
+            aside.rename(original)
+            self._moved.pop()

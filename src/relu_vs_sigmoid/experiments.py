@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Iterable, Sequence
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
@@ -245,7 +246,7 @@ def sweep(
     schedule = _check_schedule(steps, learning_rate, optimizer, log_every)
     X, y = data.check_data(data.X, data.y)
 
-    batches = []  # (members) of one weight shape each
+    batches: list[list[Member]] = []  # the members of one weight shape each
     for depth, width in itertools.product(depths, widths):
         by_pieces: dict[int, list[Member]] = {}
         for name, seed in itertools.product(names, seeds):
@@ -483,17 +484,17 @@ def born_dead(
     return pd.DataFrame(rows)
 
 
-def _advance(bar, networks: int, steps: int) -> None:
+def _advance(bar: tqdm[NoReturn], networks: int, steps: int) -> None:
     bar.update(networks * steps)
 
 
-def _listed(values, name: str) -> list:
+def _listed(values: object, name: str) -> list[object]:
+    """``values`` as a list (a lone activation name as a list of one), at least one value long."""
     if isinstance(values, (str, bytes)):
         values = [values] if name == "activations" else values
-    try:
-        out = list(values)
-    except TypeError:
-        raise TypeError(f"{name} must be a sequence; got {values!r}") from None
+    if not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a sequence; got {values!r}")
+    out = list(values)
     if not out:
         raise ValueError(f"{name} must hold at least one value; got none")
     return out

@@ -9,16 +9,25 @@ they read the same in a light or a dark theme.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypedDict
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from numpy.typing import ArrayLike
 
 from . import activations, data
 from .diagnostics import input_pairs, merged_cost
 from .experiments import OUTCOMES, outcome
 from .training import LN2, TrainResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.typing import LineStyleType
+
+    from .tensorboard import ScopeGraph
 
 __all__ = [
     "COLORS",
@@ -52,7 +61,7 @@ MAXOUT_EXAMPLE = ((1.0, 0.0), (-0.5, 0.0))
 Maxout learns its pieces, so its curve has no single shape; this is one example."""
 
 
-def _new_axes(ax: Axes | None, figsize=(6.4, 4.0)) -> Axes:
+def _new_axes(ax: Axes | None, figsize: tuple[float, float] = (6.4, 4.0)) -> Axes:
     if ax is not None:
         return ax
     fig, ax = plt.subplots(figsize=figsize, layout="constrained")
@@ -142,6 +151,49 @@ def _check_runs(results: Sequence[TrainResult], metric: str) -> list[TrainResult
     return results
 
 
+def _mark_diverged(
+    ax: Axes, result: TrainResult, *, metric: str = "loss", color: str = "0.2", label: str | None = None
+) -> Line2D | None:
+    """Mark where a diverged run stops: an × at its last finite value of ``metric``.
+
+    A run whose loss overflowed stops at that log point with a NaN or infinite loss
+    (:attr:`~relu_vs_sigmoid.training.TrainResult.diverged`), which a line cannot show;
+    one that diverges before its second log point would otherwise not be seen at all.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    result : TrainResult
+    metric : str
+        ``"loss"`` or ``"accuracy"``.
+    color : str
+    label : str, optional
+        Legend label of the mark; default: none.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D or None
+        The mark, or None if the run did not diverge or has no finite value.
+    """
+    values = np.asarray(getattr(result, metric), dtype=float)
+    finite = np.flatnonzero(np.isfinite(values))
+    if not result.diverged or len(finite) == 0:
+        return None
+    last = finite[-1]
+    (mark,) = ax.plot(
+        [result.step[last]],
+        [values[last]],
+        linestyle="none",
+        marker="x",
+        markersize=8,
+        markeredgewidth=2,
+        color=color,
+        label=label if label is not None else "_nolegend_",
+        zorder=3,
+    )
+    return mark
+
+
 def training_curves(
     results: Sequence[TrainResult],
     *,
@@ -168,6 +220,9 @@ def training_curves(
     Returns
     -------
     matplotlib.axes.Axes
+        A run that diverged (:attr:`~relu_vs_sigmoid.training.TrainResult.diverged`)
+        is drawn up to its last finite value and ends in an × there, counted in
+        the legend: "relu: diverged (1 of 16)".
 
     Raises
     ------
@@ -184,8 +239,18 @@ def training_curves(
         ax.plot(step, run, color=color, alpha=0.15, linewidth=0.8)
     lo, median, hi = _quartiles(values)
     ax.fill_between(step, lo, hi, color=color, alpha=0.25, linewidth=0)
-    label = label or f"{activation} (median of {len(results)} seeds)"
-    ax.plot(step, median, color=color, linewidth=2.2, label=label)
+    ax.plot(
+        step,
+        median,
+        color=color,
+        linewidth=2.2,
+        label=label or f"{activation} (median of {len(results)} seeds)",
+    )
+    diverged = [r for r in results if r.diverged]
+    tag: str | None = f"{label or activation}: diverged ({len(diverged)} of {len(results)})"
+    for result in diverged:
+        if _mark_diverged(ax, result, metric=metric, color=color, label=tag) is not None:
+            tag = None  # one legend entry for them all
     if metric == "loss":
         ax.axhline(LN2, color="black", linestyle="--", linewidth=1)
         ax.annotate("ln 2", (step[-1], LN2), xytext=(0, 3), textcoords="offset points", ha="right")
@@ -199,7 +264,7 @@ def training_curves(
 
 
 def gradient_norms(
-    norms,
+    norms: ArrayLike,
     *,
     layer_names: Sequence[str] | None = None,
     label: str | None = None,
@@ -269,7 +334,7 @@ LABELS = {
 """How the figures name each activation."""
 
 
-def solved_heatmap(rates, *, ax: Axes | None = None, title: str | None = None) -> Axes:
+def solved_heatmap(rates: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None) -> Axes:
     """A depth × activation map of the fraction of seeds solved, each cell labelled "k/n".
 
     Parameters
@@ -327,7 +392,7 @@ def solved_heatmap(rates, *, ax: Axes | None = None, title: str | None = None) -
 
 
 def rate_by_depth(
-    rates,
+    rates: pd.DataFrame,
     *,
     label: str | None = None,
     color: str = "0.2",
@@ -382,7 +447,14 @@ def rate_by_depth(
     return ax
 
 
-OUTCOME_STYLES = {
+class _OutcomeStyle(TypedDict):
+    """The colour and line style of one outcome in :data:`OUTCOME_STYLES`."""
+
+    color: str
+    linestyle: LineStyleType
+
+
+OUTCOME_STYLES: dict[str, _OutcomeStyle] = {
     "solved": {"color": "#0072B2", "linestyle": "-"},  # blue
     "dead layer": {"color": "#D55E00", "linestyle": (0, (5, 2))},  # vermillion, dashed
     "stuck": {"color": "#E69F00", "linestyle": "-."},  # orange, dash-dot
@@ -446,8 +518,9 @@ def outcome_curves(
     ax = _new_axes(ax)
     for result, group in zip(results, groups, strict=True):
         ax.plot(result.step, getattr(result, metric), linewidth=1.0, alpha=0.7, **OUTCOME_STYLES[group])
+        _mark_diverged(ax, result, metric=metric, color=OUTCOME_STYLES[group]["color"])
     handles = [
-        plt.Line2D([], [], linewidth=1.6, label=f"{group} ({groups.count(group)})", **OUTCOME_STYLES[group])
+        Line2D([], [], linewidth=1.6, label=f"{group} ({groups.count(group)})", **OUTCOME_STYLES[group])
         for group in OUTCOMES
         if group in groups
     ]
@@ -475,7 +548,7 @@ def outcome_curves(
     return ax
 
 
-def outcome_bars(table, *, by: str = "activation", ax: Axes | None = None) -> Axes:
+def outcome_bars(table: pd.DataFrame, *, by: str = "activation", ax: Axes | None = None) -> Axes:
     """Stacked bars of how the runs of each group ended, with the counts written in the bars.
 
     Parameters
@@ -542,8 +615,8 @@ def outcome_bars(table, *, by: str = "activation", ax: Axes | None = None) -> Ax
 
 
 def hidden_distances(
-    distances,
-    y=data.y,
+    distances: ArrayLike,
+    y: ArrayLike = data.y,
     *,
     ax: Axes | None = None,
     title: str | None = None,
@@ -617,8 +690,16 @@ def hidden_distances(
     x = np.arange(d.shape[0])
     for column, (i, j) in enumerate(pairs):
         opposite = labels[i] != labels[j]
-        style = {"color": "#D55E00", "linestyle": "-"} if opposite else {"color": "0.55", "linestyle": "--"}
-        ax.plot(x, np.maximum(d[:, column], floor), marker=".", markersize=3, linewidth=1.2, **style)
+        color, linestyle = ("#D55E00", "-") if opposite else ("0.55", "--")
+        ax.plot(
+            x,
+            np.maximum(d[:, column], floor),
+            marker=".",
+            markersize=3,
+            linewidth=1.2,
+            color=color,
+            linestyle=linestyle,
+        )
     ax.axhline(floor, color="0.8", linewidth=0.6)
     ax.set_yscale("log")
     ticks = [t for t in (1e-6, 1e-3, 1.0) if t > floor]
@@ -632,8 +713,8 @@ def hidden_distances(
     if legend:
         ax.legend(
             handles=[
-                plt.Line2D([], [], color="#D55E00", label="opposite labels"),
-                plt.Line2D([], [], color="0.55", linestyle="--", label="same label"),
+                Line2D([], [], color="#D55E00", label="opposite labels"),
+                Line2D([], [], color="0.55", linestyle="--", label="same label"),
             ],
             frameon=False,
             loc="lower left",
@@ -643,7 +724,7 @@ def hidden_distances(
 
 
 def decision_boundary(
-    predict,
+    predict: Callable[[np.ndarray], ArrayLike],
     *,
     ax: Axes | None = None,
     extent: tuple[float, float] = (-0.25, 1.25),
@@ -724,7 +805,7 @@ def decision_boundary(
     return ax
 
 
-def scope_graph(graph, *, ax: Axes | None = None) -> Axes:
+def scope_graph(graph: ScopeGraph, *, ax: Axes | None = None) -> Axes:
     """Draw a logged graph by name scope, as TensorBoard's *Graphs* tab shows it: input at the bottom.
 
     Parameters
