@@ -95,9 +95,9 @@ def tests(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the site into docs/_build/html, executing every page; warnings are errors.
 
-    Executed pages are cached in docs/_build/.jupyter_cache, keyed on the cells
-    and on the installed package (see docs/conf.py); `nox -s docs -- -E` rebuilds
-    every page from scratch.
+    Executed pages are cached in docs/_build/.jupyter_cache, keyed on the cells and on what else
+    the results depend on (docs/_ext/execution_cache.py); `nox -s docs -- -E` executes every page
+    afresh.
     """
     sync(session, "docs", editable=False)
     session.run(

@@ -1,23 +1,21 @@
-"""Sphinx configuration for the relu-vs-sigmoid site."""
+"""Sphinx configuration for the relu-vs-sigmoid site.
+
+The site's own machinery lives in small local extensions, in docs/_ext/ (each module's docstring says
+what it does and why): the execution cache's key (execution_cache), errors of executing pages in the
+build's log (execution_errors), the executed notebooks offered as downloads (executed_notebooks), no
+NumPy scalar reprs on a page (numpy_reprs) and two accessible HTML renderings (accessible_html).
+"""
 
 from __future__ import annotations
 
-import hashlib
-import html
 import importlib.metadata
 import importlib.util
 import os
-import shutil
+import sys
 from pathlib import Path
 
-import jupytext
-import nbformat
-from docutils import nodes
-from docutils.writers.html5_polyglot import HTMLTranslator as HTML5Translator
-from jupyter_cache import get_cache
-from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
-
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE / "_ext"))
 
 project = "relu-vs-sigmoid"
 author = "relu-vs-sigmoid developers"
@@ -37,6 +35,11 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx_copybutton",
     "sphinxcontrib.bibtex",
+    "execution_cache",
+    "execution_errors",
+    "executed_notebooks",
+    "numpy_reprs",
+    "accessible_html",
 ]
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
@@ -61,100 +64,52 @@ os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
 
 nb_execution_mode = "cache"
 nb_execution_timeout = 600  # seconds per cell; the longest cells train 32 networks
-nb_execution_raise_on_error = True  # a failing cell fails the build ...
-nb_execution_show_tb = True  # ... and the log shows the page, the cell and the traceback
+nb_execution_raise_on_error = True  # a page that fails to execute fails the build; execution_errors
+nb_execution_show_tb = False  # logs its page, cell and the kernel's traceback (myst-nb's would repeat it)
 nb_output_stderr = "warn"
 nb_merge_streams = True
-
-
-def _execution_key() -> str:
-    """A digest of everything the pages' results depend on besides their cells' source.
-
-    jupyter-cache keys a notebook on its code cells only, so a change to the package would
-    otherwise leave stale outputs in the cache. The digest covers the installed package's
-    files (the code the kernels import) and the versions of the libraries that compute.
-    """
-    spec = importlib.util.find_spec("relu_vs_sigmoid")
-    if spec is None or spec.origin is None:
-        raise RuntimeError("relu_vs_sigmoid is not installed; run `nox -s docs`, or `pip install .` first")
-    package_dir = Path(spec.origin).parent
-    digest = hashlib.sha256()
-    for path in sorted(package_dir.rglob("*.py")):
-        digest.update(path.relative_to(package_dir).as_posix().encode())
-        digest.update(path.read_bytes())
-    for dist in ("tensorflow", "numpy", "matplotlib", "pandas", "scipy", "myst-nb"):
-        digest.update(f"{dist}=={importlib.metadata.version(dist)}".encode())
-    return digest.hexdigest()[:16]
-
-
-_cache_root = HERE / "_build" / ".jupyter_cache"
-_key = _execution_key()
-nb_execution_cache_path = str(_cache_root / _key)
-if _cache_root.is_dir():  # drop caches made for other versions of the package: they can never be used
-    for stale in _cache_root.iterdir():
-        if stale.name != _key:
-            shutil.rmtree(stale, ignore_errors=True)
-# Create the cache's database here, once: with `sphinx-build -j`, parallel readers would otherwise race
-# to create its tables ("table settings already exists").
-get_cache(nb_execution_cache_path).list_cache_records()
-
-
-def _write_executed_notebooks(app, env) -> None:
-    """Write each page's executed notebook, with its outputs, to ``_build/jupyter_execute``.
-
-    The theme offers ``_build/jupyter_execute/<page>.ipynb`` as the page's ``.ipynb`` download.
-    myst-nb 1.4 writes that file with the outputs only when it executes the page; for a page
-    served from the cache it writes the notebook without outputs (it saves the notebook it read,
-    not the one merged with the cached outputs). Here every page is written merged with its
-    cached execution, with cell ids ``cell-NN`` in place of the random ones jupytext gives, so
-    the download is the same file on every build.
-    """
-    cache = get_cache(nb_execution_cache_path)
-    out = Path(app.outdir).parent / "jupyter_execute"
-    for docname in sorted(env.found_docs):
-        path = Path(env.doc2path(docname))
-        notebook = jupytext.read(path) if path.suffix == ".md" else None
-        if notebook is None or "kernelspec" not in notebook.metadata:
-            continue
-        try:
-            _, executed = cache.merge_match_into_notebook(notebook)
-        except KeyError:  # the page failed to execute, which fails the build already
-            continue
-        for number, cell in enumerate(executed.cells):
-            cell.id = f"cell-{number:02d}"
-        (out / docname).parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(executed, out / f"{docname}.ipynb")
-
-
-def _visit_hidden_cell(self, node) -> None:
-    """myst-nb's opening of a hidden-input cell, without ``aria-label="Toggle hidden content"``.
-
-    That label hides the visible "Show code cell source" from screen readers and fails WCAG 2.5.3
-    (axe-core: label-content-name-mismatch, serious); without it the summary is named by its text.
-    """
-    self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n<summary>\n')
-    for state, prompt in (("collapsed", node["prompt_show"]), ("expanded", node["prompt_hide"])):
-        self.body.append(f'<p class="{state} admonition-title">{html.escape(prompt)}</p>\n')
-    self.body.append("</summary>\n")
-
-
-def _visit_citation(self, node) -> None:
-    """docutils' opening of a bibliography entry, as a list item of the list that holds them.
-
-    docutils 0.22 puts entries with the deprecated ARIA role ``doc-biblioentry`` in a
-    ``role="list"`` container, which then has no list items (axe-core: aria-required-children,
-    critical; aria-deprecated-role).
-    """
-    if not isinstance(node.previous_sibling(), type(node)):
-        self.body.append('<div role="list" class="citation-list">\n')
-    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
-
-
-def setup(app):
-    app.connect("env-updated", _write_executed_notebooks)
-    app.add_node(HideCodeCellNode, override=True, html=(_visit_hidden_cell, depart_HideCellInput))
-    app.add_node(nodes.citation, override=True, html=(_visit_citation, HTML5Translator.depart_citation))
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+# The execution cache: _build/.jupyter_cache/<key>, where execution_cache sets the key (and so
+# nb_execution_cache_path) from the files of these modules, the versions of these distributions and of
+# everything they require, the Python version, the CPU, the kernels' start-up files and the environment
+# variables matching these patterns (a leading "!" leaves names out). A change to any of them, or
+# `sphinx-build -E`, executes every page again.
+execution_cache_root = "_build/.jupyter_cache"
+execution_cache_modules = ["relu_vs_sigmoid"]
+execution_cache_distributions = ["relu-vs-sigmoid", "ipykernel", "matplotlib-inline", "nbclient", "myst-nb"]
+execution_cache_environ = [
+    # TensorFlow's settings that change what it computes (TF_* as a whole would take in Terraform's
+    # TF_VAR_*, which may hold secrets, and TF_CPP_* log levels, whose output goes to the build log only)
+    "TF_ENABLE_*",  # TF_ENABLE_ONEDNN_OPTS, ...
+    "TF_DISABLE_*",
+    "TF_ONEDNN_*",
+    "TF_MKL_*",
+    "TF_DETERMINISTIC_OPS",
+    "TF_CUDNN_*",
+    "TF_NUM_INTEROP_THREADS",
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_XLA_FLAGS",
+    "TF_GPU_*",
+    "TF_FORCE_*",
+    "TF_USE_*",
+    "TF2_BEHAVIOR",
+    "XLA_FLAGS",
+    "KERAS_BACKEND",
+    "CUDA_VISIBLE_DEVICES",
+    "CUDA_DEVICE_ORDER",
+    "NVIDIA_TF32_OVERRIDE",
+    "OMP_*",  # thread counts and affinity of the math libraries
+    "KMP_*",
+    "MKL_*",
+    "OPENBLAS_*",
+    "PYTHONHASHSEED",
+    "PYTHONPATH",
+    "PYTHONWARNINGS",
+    "MPLBACKEND",
+    "MATPLOTLIBRC",
+    "MPLCONFIGDIR",
+    "IPYTHONDIR",
+    "JUPYTER_PATH",
+]
 
 
 # --- API reference ---------------------------------------------------------------------------------------

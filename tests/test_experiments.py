@@ -527,3 +527,19 @@ def test_doctest_outputs_show_no_numpy_scalar_reprs(module):
     pattern = re.compile(r"np\.(int|uint|float|complex|bool)\w*\(|np\.(True|False)_")
     shown = [e.want for e in examples if pattern.search(e.want)]
     assert shown == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"seeds": range(10**12)}, "seeds must hold at most 100,000 values; got more"),
+        ({"seeds": iter(range(10**12))}, "seeds must hold at most 100,000 values; got more"),
+        ({"depths": [10**9]}, r"depth must be an integer in \[1, 1000\]; got 1000000000"),
+    ],
+)
+@pytest.mark.parametrize("function", [experiments.sweep, experiments.born_dead])
+def test_absurd_sweep_sizes_fail_at_once(function, kwargs, message):
+    """A huge range of seeds or depth is refused before anything is expanded or drawn (a billion-layer
+    tuple, a trillion-seed list), not after exhausting memory."""
+    with pytest.raises(ValueError, match=message):
+        function(**kwargs)

@@ -20,6 +20,7 @@ import pytest
 jupytext = pytest.importorskip("jupytext", reason="the docs group is installed by `nox -s tests`")
 import nbformat  # noqa: E402  (jupytext's dependency)
 from packaging.requirements import Requirement  # noqa: E402
+from packaging.specifiers import SpecifierSet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -258,9 +259,10 @@ def test_binder_gets_a_python_the_package_supports_and_installs_the_package():
     runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
     match = re.fullmatch(r"python-(\d+)\.(\d+)", runtime)  # repo2docker's format
     assert match, runtime
-    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
-    minimum = tuple(map(int, re.fullmatch(r">=\s*(\d+)\.(\d+)", requires).groups()))
-    assert (int(match[1]), int(match[2])) >= max(minimum, (3, 11))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requires = SpecifierSet(project["requires-python"])
+    assert f"{match[1]}.{match[2]}" in requires, (runtime, str(requires))  # e.g. >=3.11,<3.14
+    assert (int(match[1]), int(match[2])) >= (3, 11)
     assert not (ROOT / "binder" / "environment.yml").exists()  # repo2docker would ignore runtime.txt
     assert "pip install" in (ROOT / "binder" / "postBuild").read_text()
 
@@ -610,3 +612,26 @@ def test_the_notebook_runner_counts_figures_and_names_a_failing_cell(tmp_path, c
     assert "page.md: its notebook bad.ipynb failed in cell 1 (cell-01: 'print(ratio)')" in error
     assert "NameError" in error
     assert (tmp_path / "out" / "bad.ipynb").is_file()
+
+
+# --- tests/pages/run_page.py -------------------------------------------------------------------------------
+
+
+def test_the_page_runner_runs_a_page_in_a_new_empty_folder(tmp_path, monkeypatch):
+    """As the build runs docs/tensorboard.md, and as the notebooks run: what a page writes relative to
+    its working folder (logs/) lands in a folder of its own, not in the repository it is run from."""
+    import myst_nb
+
+    runner = _load("run_page", ROOT / "tests" / "pages" / "run_page.py")
+    monkeypatch.setattr(myst_nb, "glue", myst_nb.glue)  # the runner replaces it; put it back afterwards
+    script = tmp_path / "page_logs.py"
+    script.write_text(
+        "import os\nfrom pathlib import Path\n\nfrom myst_nb import glue\n\n"
+        "glue('empty', not any(Path().iterdir()), display=False)\nglue('cwd', os.getcwd(), display=False)\n"
+        "(Path('logs') / 'xor_logs').mkdir(parents=True)\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    glued = runner.run(script)
+    assert glued["empty"] == "True"
+    assert not (tmp_path / "logs").exists()
+    assert not Path(glued["cwd"].strip("'")).exists()  # removed once the page ran

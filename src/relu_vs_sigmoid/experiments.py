@@ -24,7 +24,7 @@ from tqdm import tqdm
 from . import activations as _activations
 from . import data
 from ._validation import check_choice, check_int, check_unique, check_unit_interval
-from .models import INITS, dead_mask, initial_weights, network_config
+from .models import INITS, MAX_DEPTH, dead_mask, initial_weights, network_config
 from .training import Member, TrainResult, _check_schedule, train_members
 
 __all__ = [
@@ -239,7 +239,9 @@ def sweep(
     names = check_unique(
         [_activations.check_name(a) for a in _listed(activations, "activations")], "activations"
     )
-    depths = check_unique([check_int(d, "depth", minimum=1) for d in _listed(depths, "depths")], "depths")
+    depths = check_unique(
+        [check_int(d, "depth", minimum=1, maximum=MAX_DEPTH) for d in _listed(depths, "depths")], "depths"
+    )
     widths = check_unique([check_int(w, "width", minimum=1) for w in _listed(widths, "widths")], "widths")
     seeds = check_unique([check_int(s, "seed", minimum=0) for s in _listed(seeds, "seeds")], "seeds")
     init = check_choice(init, "init", INITS)
@@ -452,7 +454,9 @@ def born_dead(
     >>> round(float(table["unit_dead"][0]), 2)  # exactly 1/4 in expectation
     0.25
     """
-    depths = check_unique([check_int(d, "depth", minimum=1) for d in _listed(depths, "depths")], "depths")
+    depths = check_unique(
+        [check_int(d, "depth", minimum=1, maximum=MAX_DEPTH) for d in _listed(depths, "depths")], "depths"
+    )
     width = check_int(width, "width", minimum=1)
     seeds = check_unique([check_int(s, "seed", minimum=0) for s in _listed(seeds, "seeds")], "seeds")
     init = check_choice(init, "init", INITS)
@@ -488,13 +492,19 @@ def _advance(bar: tqdm[NoReturn], networks: int, steps: int) -> None:
     bar.update(networks * steps)
 
 
+MAX_VALUES = 100_000
+"""The most values any one list argument (``depths``, ``widths``, ``seeds`` …) may hold."""
+
+
 def _listed(values: object, name: str) -> list[object]:
-    """``values`` as a list (a lone activation name as a list of one), at least one value long."""
+    """``values`` as a list (a lone activation name as a list of one), 1 to :data:`MAX_VALUES` long."""
     if isinstance(values, (str, bytes)):
         values = [values] if name == "activations" else values
     if not isinstance(values, Iterable):
         raise TypeError(f"{name} must be a sequence; got {values!r}")
-    out = list(values)
+    out = list(itertools.islice(values, MAX_VALUES + 1))  # never expands a huge range or generator
+    if len(out) > MAX_VALUES:
+        raise ValueError(f"{name} must hold at most {MAX_VALUES:,} values; got more")
     if not out:
         raise ValueError(f"{name} must hold at least one value; got none")
     return out

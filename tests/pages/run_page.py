@@ -9,14 +9,18 @@ is recorded as the text Jupyter would show for ``value``
 (IPython's plain-text formatter, as in the build's ``<page>.glue.json``). After the script ends,
 each recorded value must equal the one in GLUE_JSON, the build's record of the same page, and both
 must glue the same names: two independent executions of a page give the same numbers. Exits 1,
-naming each name whose value differs.
+naming each name whose value differs. The script runs in a new, empty working folder, as the notebooks
+do (tests/pages/run_notebook.py), so what a page writes relative to it (the TensorBoard page's logs/)
+goes to neither the repository nor a folder shared with another run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import runpy
 import sys
+import tempfile
 from pathlib import Path
 
 import myst_nb
@@ -38,7 +42,8 @@ def run(script: Path) -> dict[str, str]:
         glued[name] = text(variable)
 
     myst_nb.glue = record  # the scripts import it with `from myst_nb import glue` as they run
-    runpy.run_path(str(script), run_name="__main__")
+    with tempfile.TemporaryDirectory(prefix="page-") as cwd, contextlib.chdir(cwd):
+        runpy.run_path(str(script.resolve()), run_name="__main__")
     return glued
 
 
