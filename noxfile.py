@@ -211,6 +211,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @nox.session(requires=["docs"], venv_backend="none")
 def browser(session: nox.Session) -> None:
     """Check the built site in headless Chromium; runs the docs session first (cached: ~20 s unchanged).
+    Not a default session: it needs Chromium and Node.js, and names the command that installs them.
 
     Serves docs/_build/html on 127.0.0.1 and runs tests/browser/check.mjs with the npm packages pinned in
     tests/browser/package-lock.json (`npm ci`). linkinator checks every page's internal links, #anchors

@@ -71,45 +71,12 @@ nb_merge_streams = True
 # The execution cache: _build/.jupyter_cache/<key>, where execution_cache sets the key (and so
 # nb_execution_cache_path) from the files of these modules, the versions of these distributions and of
 # everything they require, the Python version, the CPU, the kernels' start-up files and the environment
-# variables matching these patterns (a leading "!" leaves names out). A change to any of them, or
-# `sphinx-build -E`, executes every page again.
+# variables matching execution_cache_environ (default: execution_cache.DEFAULT_ENVIRON, TensorFlow's
+# numerics and thread settings among them). A change to any of them, or `sphinx-build -E`, executes
+# every page again.
 execution_cache_root = "_build/.jupyter_cache"
 execution_cache_modules = ["relu_vs_sigmoid"]
 execution_cache_distributions = ["relu-vs-sigmoid", "ipykernel", "matplotlib-inline", "nbclient", "myst-nb"]
-execution_cache_environ = [
-    # TensorFlow's settings that change what it computes (TF_* as a whole would take in Terraform's
-    # TF_VAR_*, which may hold secrets, and TF_CPP_* log levels, whose output goes to the build log only)
-    "TF_ENABLE_*",  # TF_ENABLE_ONEDNN_OPTS, ...
-    "TF_DISABLE_*",
-    "TF_ONEDNN_*",
-    "TF_MKL_*",
-    "TF_DETERMINISTIC_OPS",
-    "TF_CUDNN_*",
-    "TF_NUM_INTEROP_THREADS",
-    "TF_NUM_INTRAOP_THREADS",
-    "TF_XLA_FLAGS",
-    "TF_GPU_*",
-    "TF_FORCE_*",
-    "TF_USE_*",
-    "TF2_BEHAVIOR",
-    "XLA_FLAGS",
-    "KERAS_BACKEND",
-    "CUDA_VISIBLE_DEVICES",
-    "CUDA_DEVICE_ORDER",
-    "NVIDIA_TF32_OVERRIDE",
-    "OMP_*",  # thread counts and affinity of the math libraries
-    "KMP_*",
-    "MKL_*",
-    "OPENBLAS_*",
-    "PYTHONHASHSEED",
-    "PYTHONPATH",
-    "PYTHONWARNINGS",
-    "MPLBACKEND",
-    "MATPLOTLIBRC",
-    "MPLCONFIGDIR",
-    "IPYTHONDIR",
-    "JUPYTER_PATH",
-]
 
 
 # --- API reference ---------------------------------------------------------------------------------------

@@ -85,7 +85,11 @@ _APP_METHODS = (
 def _inputs(monkeypatch, **environ: str) -> dict[str, object]:
     cache = _load("execution_cache")
     values = _conf_values()
-    config = types.SimpleNamespace(**{k: v for k, v in values.items() if k.startswith("execution_cache_")})
+    settings = {
+        "execution_cache_environ": cache.DEFAULT_ENVIRON
+    }  # the extension's default, unless conf sets it
+    settings.update({k: v for k, v in values.items() if k.startswith("execution_cache_")})
+    config = types.SimpleNamespace(**settings)
     monkeypatch.setenv("IPYTHONDIR", str(DOCS / "_ipython"))  # as conf.py sets it for the kernels
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
