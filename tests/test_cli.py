@@ -691,7 +691,7 @@ def test_train_into_a_logdir_the_package_refuses_is_an_argument_error(capsys, mo
     (tmp_path / "events.out.tfevents.1.earlier").write_bytes(b"an earlier run")
 
     def refusing(model, *, logdir, **kwargs):
-        raise ValueError(f"logdir {str(logdir)!r} already holds TensorBoard event files")
+        raise tensorboard.LogdirInUseError(f"logdir {str(logdir)!r} already holds TensorBoard event files")
 
     monkeypatch.setattr(training, "train", refusing)
     assert exit_code(["train", "--logdir", str(tmp_path), "--no-progress"]) == 2

@@ -434,6 +434,7 @@ def _train(args: argparse.Namespace) -> int:
     earlier: _SetAside | None = None
     try:
         from . import data, models, training  # TensorFlow: imported only now that there is work to do
+        from .tensorboard import LogdirInUseError
 
         try:
             model = models.build(args.depth, args.width, args.activation, init=args.init, seed=args.seed)
@@ -454,10 +455,11 @@ def _train(args: argparse.Namespace) -> int:
                 logdir=logdir,
                 progress=args.progress,
             )
-        except (ValueError, TypeError) as exc:  # train's argument checks, made before any update
-            about_logdir = logdir is not None and str(logdir) in str(exc) and _matching(logdir, EVENT_FILES)
-            if about_logdir and not args.overwrite:  # train refuses to mix two runs' logs
+        except LogdirInUseError as exc:  # train refuses to mix two runs' logs
+            if logdir is not None and _matching(logdir, EVENT_FILES) and not args.overwrite:
                 error(f"argument --logdir: {exc}; pass --overwrite to replace them")
+            error(str(exc))
+        except (ValueError, TypeError) as exc:  # train's argument checks, made before any update
             error(str(exc))
     except BaseException as exc:
         if created and logdir is not None:  # a new folder: nothing of an earlier run in it

@@ -44,7 +44,16 @@ if TYPE_CHECKING:
 
     from .models import MLP
 
-__all__ = ["Writer", "check_logdir", "read_scalars", "read_tags", "read_graph", "ScopeGraph", "scope_graph"]
+__all__ = [
+    "Writer",
+    "LogdirInUseError",
+    "check_logdir",
+    "read_scalars",
+    "read_tags",
+    "read_graph",
+    "ScopeGraph",
+    "scope_graph",
+]
 
 _INSTALL = "pip install tensorboard"
 _EVENT_ACCUMULATOR = "tensorboard.backend.event_processing.event_accumulator"  # TensorBoard's own reader
@@ -62,6 +71,10 @@ def _tensorboard(task: str, module: str) -> ModuleType:
         ) from error
 
 
+class LogdirInUseError(ValueError):
+    """A logdir already holds an earlier run's TensorBoard event files (see :func:`check_logdir`)."""
+
+
 def check_logdir(logdir: object) -> Path:
     """Return ``logdir`` as a Path if a new run may write into it: a folder without event files.
 
@@ -74,9 +87,9 @@ def check_logdir(logdir: object) -> Path:
     ------
     TypeError
         If ``logdir`` is not a str or path.
-    ValueError
-        If ``logdir`` already holds event files; the one-line message names
-        the folder and one of the files.
+    LogdirInUseError
+        (a ValueError) If ``logdir`` already holds event files; the one-line
+        message names the folder and one of the files.
 
     Examples
     --------
@@ -90,7 +103,8 @@ def check_logdir(logdir: object) -> Path:
     ...     check_logdir(folder)
     Traceback (most recent call last):
     ...
-    ValueError: logdir ... already holds TensorBoard event files (events.out.tfevents.1.host.1.v2), ...:
+    relu_vs_sigmoid.tensorboard.LogdirInUseError: logdir ... already holds TensorBoard event files
+    (events.out.tfevents.1.host.1.v2), ...:
     give each run its own folder, or delete the old event files first
     """
     if not isinstance(logdir, (str, os.PathLike)):
@@ -99,7 +113,7 @@ def check_logdir(logdir: object) -> Path:
     if path.is_dir():
         found = next((p for p in path.rglob("*tfevents*") if not p.is_dir()), None)
         if found is not None:
-            raise ValueError(
+            raise LogdirInUseError(
                 f"logdir {path} already holds TensorBoard event files ({found.relative_to(path)}), which"
                 " would be read as one run with this one's: give each run its own folder, or delete"
                 " the old event files first"
