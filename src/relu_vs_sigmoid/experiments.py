@@ -194,10 +194,11 @@ def sweep(
     Network (activation a, depth d, width w, seed s) is exactly
     ``build(d, w, a, init=init, seed=s)`` trained by :func:`~relu_vs_sigmoid.training.train`
     with the same schedule (to float32 rounding). The networks are trained in
-    batches of equal weight shapes (:func:`~relu_vs_sigmoid.training.train_members`):
-    one batch per (depth, width) for sigmoid, tanh, relu, leaky_relu and elu
-    together, one more for maxout. Activation parameters take their defaults
-    (Leaky ReLU slope 0.1, ELU α = 1, Maxout k = 2).
+    two calls of :func:`~relu_vs_sigmoid.training.train_members`: one for
+    sigmoid, tanh, relu, leaky_relu and elu at every depth and width, one for
+    maxout. A network's numbers do not depend on the networks it is trained
+    with. Activation parameters take their defaults (Leaky ReLU slope 0.1,
+    ELU α = 1, Maxout k = 2).
 
     Parameters
     ----------
@@ -248,21 +249,20 @@ def sweep(
     schedule = _check_schedule(steps, learning_rate, optimizer, log_every)
     X, y = data.check_data(data.X, data.y)
 
-    batches: list[list[Member]] = []  # the members of one weight shape each
-    for depth, width in itertools.product(depths, widths):
-        by_pieces: dict[int, list[Member]] = {}
-        for name, seed in itertools.product(names, seeds):
-            act = _activations.get(name)
-            config = network_config((width,) * depth, name, init=init, seed=seed)
-            weights = initial_weights(config["widths"], init=init, seed=seed, pieces=act.pieces)
-            biases = [np.zeros(w.shape[1], np.float32) for w in weights]
-            by_pieces.setdefault(act.pieces, []).append(Member(config, act, weights, biases))
-        batches.extend(by_pieces.values())
+    # One call for the whole sweep: the engine trains each shape of network as one part of a single
+    # compiled computation (one per number of Maxout pieces), whatever the depths and activations.
+    by_pieces: dict[int, list[Member]] = {}
+    for width, depth, name, seed in itertools.product(widths, depths, names, seeds):
+        act = _activations.get(name)
+        config = network_config((width,) * depth, name, init=init, seed=seed)
+        weights = initial_weights(config["widths"], init=init, seed=seed, pieces=act.pieces)
+        biases = [np.zeros(w.shape[1], np.float32) for w in weights]
+        by_pieces.setdefault(act.pieces, []).append(Member(config, act, weights, biases))
 
-    results = []
-    total = sum(len(b) for b in batches) * schedule[0]
+    results: list[TrainResult] = []
+    total = sum(len(b) for b in by_pieces.values()) * schedule[0]
     with tqdm(total=total, unit="net-step", unit_scale=True, disable=not progress) as bar:
-        for members in batches:
+        for members in by_pieces.values():
             advance = functools.partial(_advance, bar, len(members))
             results.extend(train_members(members, X, y, *schedule, on_steps=advance)[0])
     table = results_table(results)
