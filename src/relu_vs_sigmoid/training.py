@@ -5,10 +5,12 @@ The loss is the binary cross-entropy (in nats), computed from the logits with
 it into NaN or infinity. The lecture writes the same loss as
 ``-mean(y log(h) + (1 - y) log(1 - h))`` with ``h = sigmoid(logits)``.
 
-:func:`train` trains one network. :func:`train_many` (with :func:`train_seeds`
-and :func:`train_members`) trains several networks of one shape as one batched
-computation, each member following :func:`train` step by step; that engine is
-implemented in the private module ``relu_vs_sigmoid._batched`` and documented here.
+:func:`train` trains one network, and is the readable reference: a
+``tf.GradientTape`` and a ``tf.function`` loop. :func:`train_many` (with
+:func:`train_seeds` and :func:`train_members`) trains many networks as one
+computation compiled by XLA, each following :func:`train` step by step to float32
+rounding; that engine is implemented in the private module
+``relu_vs_sigmoid._batched`` and documented here.
 """
 
 from __future__ import annotations
