@@ -177,12 +177,14 @@ def lock(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Time the trainers against Keras fit, then a clean and a no-change build of the site.
+    """Time the trainers against Keras fit and a JAX peer, then a clean and a no-change build of the site.
 
     Not a default session: timings need a quiet machine. ``nox -s bench -- --quick`` passes its
     arguments to benchmarks/training.py; see benchmarks/README.md for reading the tables.
     """
     sync(session, "docs", editable=False)  # the package and the docs group; tensorflow pulls in keras
+    # the JAX peer of the training benchmark, here only: never a dependency of the package or the docs
+    session.install("jax")
     session.run("python", "benchmarks/training.py", *session.posargs, env=ENV)
     session.run("python", "benchmarks/docs.py", env=ENV)
 

@@ -413,7 +413,7 @@ class _Engine:
     def __init__(self, n: int, parts: tuple[_Part, ...], optimizer: str) -> None:
         self.networks = [_Network(n, part) for part in parts]
         self.optimizer = optimizer
-        self.run = tf.function(self._run, jit_compile=True)
+        self.run = tf.function(self._run, jit_compile=True, autograph=False)
         self.run._omit_frequent_tracing_warning = True  # a new trace per new member count, by design
 
     def initial_state(self, params: list[tuple[list[tf.Tensor], list[tf.Tensor]]]) -> tuple:
