@@ -51,7 +51,7 @@ except ImportError:  # read /proc instead
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SAMPLE_SECONDS = 0.2
-TARGET_CLEAN_SECONDS, TARGET_REBUILD_SECONDS, TARGET_PEAK_GB = 180.0, 20.0, 4.0
+TARGET_CLEAN_SECONDS, TARGET_REBUILD_SECONDS, TARGET_PEAK_GB = 120.0, 5.0, 4.0
 GB = 1e9
 
 

@@ -170,10 +170,19 @@ def train_many(
             )
     X_arr, y_arr = data.check_data(X, y, n_inputs=first.n_inputs)
     schedule = _check_schedule(steps, learning_rate, optimizer, log_every)
-    members = [
-        Member(dict(m.config), m.activation, [w.numpy() for w in m.weights], [b.numpy() for b in m.biases])
-        for m in nets
-    ]
+    # Reading each variable costs about 50 µs; one stacking op per layer reads those of every model
+    # of one shape at once.
+    by_shape: dict[tuple, list[int]] = {}
+    for e, m in enumerate(nets):
+        by_shape.setdefault((m.widths, m.activation.pieces), []).append(e)
+    values: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    for index in by_shape.values():
+        group = [nets[e] for e in index]
+        weights = [tf.stack([m.weights[i] for m in group]).numpy() for i in range(group[0].depth + 1)]
+        biases = [tf.stack([m.biases[i] for m in group]).numpy() for i in range(group[0].depth + 1)]
+        for j, e in enumerate(index):
+            values[e] = ([w[j] for w in weights], [b[j] for b in biases])
+    members = [Member(dict(m.config), m.activation, *values[e]) for e, m in enumerate(nets)]
     results, trained = train_members(members, X_arr, y_arr, *schedule, progress=progress)
     for m, t in zip(nets, trained, strict=True):
         for v, value in zip((*m.weights, *m.biases), (*t.weights, *t.biases), strict=True):
