@@ -273,7 +273,7 @@ def train_members(
 
     E = len(members)
     logged: list[int] = []
-    rows: list[list[np.ndarray]] = []  # per log point: loss, accuracy, norms, y_hat, each (…, E)
+    rows: list[list] = []  # per log point: loss (E,), accuracy (E,), norms per part, y_hat (n, E)
     done = 0
     with tqdm(total=steps, unit="step", desc=f"{E} networks", disable=not progress, leave=False) as bar:
         for s in _log_steps(steps, log_every):
