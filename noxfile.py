@@ -182,9 +182,9 @@ def bench(session: nox.Session) -> None:
     Not a default session: timings need a quiet machine. ``nox -s bench -- --quick`` passes its
     arguments to benchmarks/training.py; see benchmarks/README.md for reading the tables.
     """
-    sync(session, "docs", editable=False)  # the package and the docs group; tensorflow pulls in keras
-    # the JAX peer of the training benchmark, here only: never a dependency of the package or the docs
-    session.install("jax")
+    # the package, the docs group (tensorflow pulls in keras) and the bench group: the JAX peer of the
+    # training benchmark, here only, never a dependency of the package or the docs
+    sync(session, "docs", "bench", editable=False)
     session.run("python", "benchmarks/training.py", *session.posargs, env=ENV)
     session.run("python", "benchmarks/docs.py", env=ENV)
 

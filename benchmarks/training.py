@@ -17,7 +17,7 @@ four XOR points. The methods timed:
   ``tf.Variable`` weights and writing the trained ones back;
 - ``JAX vmap(scan)``: the obvious alternative, written the plain way: ``jax.grad`` of the loss, a
   ``lax.scan`` over the steps, ``jax.vmap`` over the members, ``jax.jit`` around it all (only when
-  JAX is installed: ``nox -s bench`` installs it in the bench session only).
+  JAX is installed: ``nox -s bench`` installs its ``bench`` dependency group, in that session only).
 
 Each method gets one untimed warm-up call of the same shape first, so importing the libraries and
 compiling (XLA, for the engine and JAX) are not counted; the warm-up's seconds are reported as
