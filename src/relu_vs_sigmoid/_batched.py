@@ -260,10 +260,10 @@ def train_members(
         by_shape.setdefault((tuple(m.config["widths"]), m.activation.pieces), []).append(e)
     parts, lanes = [], []
     for (widths, pieces), index in by_shape.items():
-        keys = [_activation_key(members[e].config) for e in index]
-        group_keys = list(dict.fromkeys(keys))
-        index = sorted(index, key=lambda e: group_keys.index(_activation_key(members[e].config)))
-        parts.append(_Part(widths, pieces, tuple((k, keys.count(k)) for k in group_keys)))
+        key_of = {e: _activation_key(members[e].config) for e in index}
+        group_keys = list(dict.fromkeys(key_of.values()))
+        index = sorted(index, key=lambda e: group_keys.index(key_of[e]))
+        parts.append(_Part(widths, pieces, tuple((k, [*key_of.values()].count(k)) for k in group_keys)))
         lanes.append(index)
     engine = _engine(len(X_arr), n_inputs, tuple(parts), optimizer)
     state = engine.initial_state([_stack([members[e] for e in index]) for index in lanes])
@@ -295,6 +295,8 @@ def train_members(
     pre = measured[4]  # per part, per hidden layer: (n, units * pieces, E_part)
 
     trained_values = [([W.numpy() for W in ws], [b.numpy() for b in bs]) for ws, bs in state[0]]
+    # dead units per hidden layer and lane, once per part: (L, E_part) each
+    dead = [np.stack([dead_mask(np.moveaxis(z.numpy(), -1, 0)).sum(axis=-1) for z in zs]) for zs in pre]
     results, trained = [], []
     for e, m in enumerate(members):
         p, j = lane_of[e]
@@ -304,9 +306,7 @@ def train_members(
         config = dict(
             m.config, learning_rate=learning_rate, optimizer=optimizer, steps=steps, log_every=log_every
         )
-        n_dead = None
-        if m.activation.name == "relu":
-            n_dead = np.array([dead_mask(z.numpy()[:, :, j]).sum() for z in pre[p]])
+        n_dead = dead[p][:, j] if m.activation.name == "relu" else None
         weights, biases = trained_values[p]
         results.append(
             TrainResult(
