@@ -93,32 +93,37 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site into docs/_build/html, executing every page; warnings are errors.
+    """Build the site into docs/_build/html, executing every page, then its Korean pages into
+    docs/_build/ko/html (copied to docs/_build/html/ko), which show the English pages' outputs and execute nothing
+    (docs/_ext/translated_pages.py); warnings are errors.
 
     Executed pages are cached in docs/_build/.jupyter_cache, keyed on the cells and on what else
     the results depend on (docs/_ext/execution_cache.py); `nox -s docs -- -E` executes every page
     afresh.
     """
     sync(session, "docs", editable=False)
-    session.run(
-        "sphinx-build",
-        "-j",
-        "auto",  # one process per core: pages (notebooks) execute in parallel
-        "-W",
-        "--keep-going",
-        "-b",
-        "html",
-        "docs",
-        "docs/_build/html",
-        *session.posargs,
-        env=ENV,
-    )
-    session.log(f"Open {ROOT / 'docs/_build/html/index.html'}")
+    # the Korean build then copies its site into the English one, as docs/_build/html/ko
+    for sources, site in (("docs", "docs/_build/html"), ("docs/ko", "docs/_build/ko/html")):
+        session.run(
+            "sphinx-build",
+            "-j",
+            "auto",  # one process per core: pages (notebooks) execute in parallel
+            "-W",
+            "--keep-going",
+            "-b",
+            "html",
+            sources,
+            site,
+            *session.posargs,
+            env=ENV,
+        )
+    session.log(f"Open {ROOT / 'docs/_build/html/index.html'} (한국어: {ROOT / 'docs/_build/html/ko/index.html'})")
 
 
 @nox.session(requires=["docs"])
 def pages(session: nox.Session) -> None:
-    """Run every page's notebook as a reader would, and every page's code as the build did.
+    """Run every page's notebook as a reader would, and every page's code as the build did; check
+    the Korean site against the English one.
 
     First, every docs/<page>.ipynb (what Colab and Binder open) must be in sync with its page and hold
     the build's glued values (`docs/_notebooks.py --check --glue`). Then, page by page: the committed
@@ -128,7 +133,10 @@ def pages(session: nox.Session) -> None:
     (tests/pages/run_notebook.py; the executed notebooks go to docs/_build/notebooks/). And the page's
     full code, remove-cell cells included, runs once more as a plain Python script (jupytext), and
     every value it glues must equal the built site's (tests/pages/run_page.py): two independent
-    executions give the same numbers. Runs the docs session first (cached: ~20 s unchanged).
+    executions give the same numbers. The Korean pages' notebooks (docs/ko/<page>.ipynb) run the same
+    way; tests/pages/check_korean.py checks that every value glued into a Korean page is the English
+    page's, that the Korean pages' prose is Korean and that each page links its twin. Runs the docs
+    session first (cached: ~20 s unchanged).
     """
     sync(session, "docs", editable=False)
     built = ROOT / "docs" / "_build"
@@ -137,6 +145,15 @@ def pages(session: nox.Session) -> None:
     for folder in (scripts, executed):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
+    # the Korean site against the English one: the same glued values, Korean prose, the links between
+    session.run("python", "tests/pages/check_korean.py", str(built), env=ENV)
+    for notebook in sorted((ROOT / "docs" / "ko").glob("*.ipynb")):
+        # The Korean notebooks, as Colab opens them. Their pages' code is the English pages' (the
+        # Korean build checks it cell by cell), so the page scripts below run once, in English.
+        session.log(f"running {notebook.relative_to(ROOT)} in a fresh kernel")
+        out = executed / "ko" / notebook.name
+        out.parent.mkdir(exist_ok=True)
+        session.run("python", "tests/pages/run_notebook.py", str(notebook), str(out), env=ENV)
     for notebook in sorted((ROOT / "docs").glob("*.ipynb")):
         page = notebook.with_suffix(".md")
         session.log(f"running {notebook.relative_to(ROOT)} in a fresh kernel")

@@ -8,6 +8,11 @@ cells gets a notebook of the same name, generated here and never edited by hand:
     python docs/_notebooks.py --check          # exit 1, naming each notebook that is missing or stale
     python docs/_notebooks.py --check --glue docs/_build/jupyter_execute   # ... or whose values differ
 
+The Korean pages (``docs/ko/<page>.md``) get theirs the same way, beside them (``docs/ko/<page>.ipynb``),
+with the Korean build's values (``docs/_build/ko/jupyter_execute``), links to the Korean site and a
+Korean install cell; ``--glue DIR`` names the English build's folder, and the Korean one is found
+from it.
+
 A notebook is the page as a Jupyter user reads it, in plain Jupyter Markdown, without MyST roles or
 directives:
 
@@ -53,6 +58,7 @@ _URLS = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["pr
 REPOSITORY_URL: str = _URLS["Source"]
 SITE_URL: str = _URLS["Documentation"].rstrip("/") + "/"
 GLUE_DIR = DOCS / "_build" / "jupyter_execute"
+KOREAN = DOCS / "ko"  # the Korean pages, built into docs/_build/ko/html and served under ko/
 METADATA_KEY = "relu_vs_sigmoid"
 PACKAGE = "relu_vs_sigmoid"
 
@@ -67,6 +73,36 @@ if importlib.util.find_spec("relu_vs_sigmoid") is None:
     package = "relu-vs-sigmoid @ git+{REPOSITORY_URL}"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
     importlib.invalidate_caches()  # so that this session finds the package it just installed"""
+
+INSTALL_CELL_KO = f"""\
+# Colab이나 Binder에서: 저장소에서 relu-vs-sigmoid를 설치합니다.
+# 패키지가 이미 설치된 곳(사이트를 빌드하는 환경 등)에서는 건너뜁니다.
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("relu_vs_sigmoid") is None:
+    package = "relu-vs-sigmoid @ git+{REPOSITORY_URL}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
+    importlib.invalidate_caches()  # 방금 설치한 패키지를 이 세션이 찾도록"""
+
+
+def language(docs: Path) -> str:
+    """The language of the pages in ``docs``: "ko" for docs/ko/, else "en"."""
+    return "ko" if docs.resolve() == KOREAN.resolve() or docs.name == "ko" else "en"
+
+
+def glue_dir_of(docs: Path, english_glue_dir: Path) -> Path:
+    """Where the build glued the values of the pages in ``docs``, given the English build's folder
+    (``docs/_build/jupyter_execute``): the Korean build's is ``docs/_build/ko/jupyter_execute``."""
+    return english_glue_dir.parent / "ko" / english_glue_dir.name if language(docs) == "ko" else english_glue_dir
+
+
+# What a notebook says in each language around the page's own text.
+WORDS = {
+    "en": {"install": INSTALL_CELL, "figure": "Figure", "references": "References", "site": ""},
+    "ko": {"install": INSTALL_CELL_KO, "figure": "그림", "references": "참고 문헌", "site": "ko/"},
+}
 
 # A backtick string opens a code span; right after ``{name}`` it is a role's content instead.
 _TICKS = re.compile(r"(?:\{(?P<name>[A-Za-z][\w+:.-]*)\})?(?P<ticks>`+)")
@@ -238,7 +274,8 @@ class _Converter:
         self.captions: dict[int, list[str]] = defaultdict(list)
         self.cited: list[str] = []
         self.glued: dict[str, str] = {}
-        self.bibliography = _Bibliography(self.docs / "references.bib")
+        self.words = WORDS[language(self.docs)]
+        self.bibliography = _Bibliography(DOCS / "references.bib")
 
     def error(self, message: str) -> ConversionError:
         return ConversionError(f"{self.page.name}: {message}")
@@ -274,7 +311,7 @@ class _Converter:
         page = self.docs / f"{name}.md"
         if not page.is_file():
             raise self.error(f"a link to {target!r}, which is not a page in {self.docs.name}/")
-        return page, f"{SITE_URL}{name}.html"
+        return page, f"{SITE_URL}{self.words['site']}{name}.html"
 
     def role(self, name: str, content: str) -> str:
         if name == "glue:text":
@@ -295,6 +332,12 @@ class _Converter:
             return f"[{text or _title(page)}]({url})"
         if name in PY_ROLES:
             return self.api_reference(name, content)
+        if name == "external+en:doc":  # a Korean page's link to an English-only page (the API)
+            text, target = _text_and_target(content)
+            name = target.strip().lstrip("/").removesuffix(".md")
+            if not (DOCS / f"{name}.md").is_file():
+                raise self.error(f"a link to the English page {target!r}, which is not a page in docs/")
+            return f"[{text or _title(DOCS / f'{name}.md')}]({SITE_URL}{name}.html)"
         if name == "math":
             return f"${content}$"
         raise self.error(f"the role {{{name}}} (in {{{name}}}`{content}`) has no plain-Markdown form here")
@@ -423,7 +466,7 @@ class _Converter:
     def caption(self, text: str) -> str:
         """One italic line: ``*Figure: ...*``; empty for no caption."""
         text = " ".join(self.inline(text).split())
-        return f"*Figure: {text}*" if text else ""
+        return f"*{self.words['figure']}: {text}*" if text else ""
 
 
 # --- the notebook ------------------------------------------------------------------------------------------
@@ -484,10 +527,11 @@ def render(page: Path, values: dict[str, str] | None = None) -> str:
                 nbformat.v4.new_markdown_cell(caption) for caption in converter.captions.pop(index, [])
             )
     first_code = next((i for i, cell in enumerate(out) if cell.cell_type == "code"), len(out))
-    out.insert(first_code, nbformat.v4.new_code_cell(INSTALL_CELL, metadata={"tags": ["install"]}))
+    install = converter.words["install"]
+    out.insert(first_code, nbformat.v4.new_code_cell(install, metadata={"tags": ["install"]}))
     if converter.cited:
         listing = "\n".join(f"- {line}" for line in converter.bibliography.references(converter.cited))
-        out.append(nbformat.v4.new_markdown_cell(f"## References\n\n{listing}"))
+        out.append(nbformat.v4.new_markdown_cell(f"## {converter.words['references']}\n\n{listing}"))
     notebook = nbformat.v4.new_notebook(
         cells=out,
         metadata={
@@ -589,9 +633,14 @@ def main(argv: list[str] | None = None) -> int:
         "(default when writing: docs/_build/jupyter_execute)",
     )
     args = parser.parse_args(argv)
+    languages = (DOCS, KOREAN)  # the English pages' notebooks, then the Korean pages'
     if not args.check:
-        return write(DOCS, args.glue or GLUE_DIR)
-    found = problems(DOCS, args.glue)
+        return max(write(docs, glue_dir_of(docs, args.glue or GLUE_DIR)) for docs in languages)
+    found = [
+        problem
+        for docs in languages
+        for problem in problems(docs, args.glue and glue_dir_of(docs, args.glue))
+    ]
     for notebook, reason in found:
         print(f"{_relative(notebook)} {reason}: run `nox -s notebooks`", file=sys.stderr)
     return 1 if found else 0

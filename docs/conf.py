@@ -3,7 +3,9 @@
 The site's own machinery lives in small local extensions, in docs/_ext/ (each module's docstring says
 what it does and why): the execution cache's key (execution_cache), errors of executing pages in the
 build's log (execution_errors), the executed notebooks offered as downloads (executed_notebooks), no
-NumPy scalar reprs on a page (numpy_reprs) and two accessible HTML renderings (accessible_html).
+NumPy scalar reprs on a page (numpy_reprs), two accessible HTML renderings (accessible_html) and the
+links between a page and its Korean twin (languages). docs/ko/conf.py builds the Korean site from
+this configuration.
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ release = importlib.metadata.version("relu-vs-sigmoid")
 version = release
 # The one repository URL: pyproject.toml's [project.urls] Source, read from the installed package. The
 # launch buttons and the notebooks' install cell (docs/_notebooks.py reads pyproject.toml) both use it.
-REPOSITORY_URL = dict(
+_URLS = dict(
     entry.split(", ", 1) for entry in importlib.metadata.metadata("relu-vs-sigmoid").get_all("Project-URL")
-)["Source"]
+)
+REPOSITORY_URL = _URLS["Source"]
+# The site's address (its Documentation URL): the pages' hreflang alternates (languages) are absolute.
+html_baseurl = _URLS["Documentation"].rstrip("/") + "/"
 
 extensions = [
     "myst_nb",
@@ -40,13 +45,14 @@ extensions = [
     "executed_notebooks",
     "numpy_reprs",
     "accessible_html",
+    "languages",
 ]
 bibtex_bibfiles = ["references.bib"]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"  # (Glorot and Bengio, 2010), linked to the references page
 # docs/<page>.ipynb are the pages as notebooks, for Colab and Binder (see _notebooks.py); the site is
 # built from the .md pages alone.
-exclude_patterns = ["_build", "_ipython", "*.ipynb", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_ipython", "ko", "*.ipynb", "Thumbs.db", ".DS_Store"]
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 
 # --- executing the pages ---------------------------------------------------------------------------------
@@ -103,7 +109,9 @@ if _mathjax_spec is None or not _mathjax_spec.submodule_search_locations:
 templates_path = ["_templates"]  # search-button-field.html: the theme's search button, accessible
 html_static_path = ["_static", str(Path(_mathjax_spec.submodule_search_locations[0]) / "static")]
 mathjax_path = "mathjax/tex-chtml.js"
-html_css_files = ["narrow.css"]  # phone widths: long names wrap, index tables scroll
+# phone widths: long names wrap, index tables scroll; the language switcher; Korean lines break
+# between words (word-break: keep-all), not inside them
+html_css_files = ["narrow.css", "languages.css"]
 html_theme_options = {
     "repository_url": REPOSITORY_URL,
     "repository_branch": "main",
@@ -122,6 +130,8 @@ html_theme_options = {
     # longer takes the book theme's empty default here, and put a second search field in a bar of its own
     # across the top of every page.
     "navbar_persistent": [],
+    # English | 한국어 above every page, beside the theme's buttons (docs/_ext/languages.py)
+    "article_header_end": ["language-switcher.html", "article-header-buttons.html"],
 }
 html_last_updated_fmt = None
 

@@ -34,7 +34,9 @@ def _load(name: str, path: Path):
 
 
 notebooks = _load("_notebooks", DOCS / "_notebooks.py")
+KOREAN = DOCS / "ko"
 PAGES = notebooks.notebook_pages()
+KOREAN_PAGES = notebooks.notebook_pages(KOREAN)
 SITE = notebooks.SITE_URL
 
 
@@ -45,15 +47,17 @@ def _removed(cell) -> bool:
 # --- the committed notebooks -------------------------------------------------------------------------------
 
 
-def test_every_committed_notebook_matches_its_page():
-    problems = [f"{notebook.name} {reason}" for notebook, reason in notebooks.problems()]
-    assert problems == [], "run `nox -s notebooks` and commit docs/*.ipynb"
+@pytest.mark.parametrize("docs", [DOCS, KOREAN], ids=["en", "ko"])
+def test_every_committed_notebook_matches_its_page(docs):
+    problems = [f"{notebook.name} {reason}" for notebook, reason in notebooks.problems(docs)]
+    assert problems == [], f"run `nox -s notebooks` and commit {docs.relative_to(ROOT)}/*.ipynb"
 
 
-def test_every_page_with_code_has_a_notebook_and_no_notebook_lacks_a_page():
-    with_code = {page.stem for page in DOCS.glob("*.md") if "```{code-cell}" in page.read_text()}
-    assert {page.stem for page in PAGES} == with_code
-    assert {nb.stem for nb in DOCS.glob("*.ipynb")} == with_code
+@pytest.mark.parametrize("docs", [DOCS, KOREAN], ids=["en", "ko"])
+def test_every_page_with_code_has_a_notebook_and_no_notebook_lacks_a_page(docs):
+    with_code = {page.stem for page in docs.glob("*.md") if "```{code-cell}" in page.read_text()}
+    assert {page.stem for page in notebooks.notebook_pages(docs)} == with_code
+    assert {nb.stem for nb in docs.glob("*.ipynb")} == with_code
     assert len(with_code) >= 8
 
 
@@ -84,7 +88,7 @@ def test_the_myst_detector_finds_myst_and_spares_code():
     assert myst_syntax("`Weight{i}` and `Bias{i}`, ``{doc}`x` ``\n\n```python\n{doc}`x`\n```\n") == []
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("page", PAGES + KOREAN_PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
 def test_no_markdown_cell_of_a_committed_notebook_holds_myst_syntax(page):
     for cell in nbformat.read(page.with_suffix(".ipynb"), as_version=4).cells:
         if cell.cell_type == "markdown":
@@ -105,12 +109,26 @@ def test_a_notebook_is_its_pages_visible_code_plus_the_install_cell():
     assert cells[-1].source.startswith("## References\n\n- ")
 
 
+def test_a_korean_notebook_has_the_korean_install_cell_and_links_the_korean_site():
+    page = KOREAN / "relu.md"
+    visible = [c.source for c in jupytext.read(page).cells if c.cell_type == "code" and not _removed(c)]
+    cells = nbformat.read(page.with_suffix(".ipynb"), as_version=4).cells
+    code = [c.source for c in cells if c.cell_type == "code" and "install" not in c.metadata.get("tags", [])]
+    assert code == visible
+    assert cells[1].source == notebooks.INSTALL_CELL_KO
+    assert cells[-1].source.startswith("## 참고 문헌\n\n- ")
+    text = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    assert f"]({SITE}ko/activations.html)" in text  # a page link goes to the Korean page
+    assert f"]({SITE}api.html#" in text  # the API reference is English only
+    assert "*그림: " in text
+
+
 def test_every_api_link_of_a_notebook_has_its_anchor_on_the_built_site():
     api = DOCS / "_build" / "html" / "api.html"
     if not api.is_file():
         pytest.skip("the site is not built (`nox -s docs`)")
     anchors = set(re.findall(r'id="([^"]+)"', api.read_text(encoding="utf-8")))
-    for page in PAGES:
+    for page in PAGES + KOREAN_PAGES:
         text = page.with_suffix(".ipynb").read_text(encoding="utf-8")
         for anchor in re.findall(re.escape(f"{SITE}api.html#") + r"([\w.-]+)", text):
             assert anchor in anchors, (page.name, anchor)
@@ -217,7 +235,7 @@ def test_visible_cells_do_not_need_the_removed_cells(page):
 
 
 def test_every_figure_has_a_caption_and_alt_text():
-    for page in PAGES:
+    for page in PAGES + KOREAN_PAGES:
         for cell in jupytext.read(page).cells:
             options = cell.metadata.get("mystnb") or {}
             if options.get("figure"):

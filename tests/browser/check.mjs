@@ -3,12 +3,14 @@
 //   node check.mjs BASE_URL HTML_DIR OUT_DIR      (Chromium: $CHROMIUM, else /usr/bin/chromium)
 //
 // linkinator checks every page's internal links, #anchors and images (links to other hosts are
-// skipped, never fetched), and a search query must find its page. Then every top-level page of
-// HTML_DIR opens in light and in dark mode: requests to other hosts are blocked and counted, the
+// skipped, never fetched), and a search query in each language must find its page (기울기 소실 on the
+// Korean site, whose index strips particles). Then every top-level page of HTML_DIR and of its Korean
+// site, HTML_DIR/ko, opens in light and in dark mode: requests to other hosts are blocked and counted, the
 // theme's colour mode is checked, axe-core runs, every copy button's copied text is checked (no
 // prompt, no output), figures are counted with their alt text and captions, one search field must
 // be in view, the page body must not overflow the window horizontally, and a full-page screenshot is
-// saved; each page is opened once more in a 390-px-wide (phone) window, light mode, for the same
+// saved; the language switcher must link the page's twin in the other language (or that language's
+// landing page, where it has none); each page is opened once more in a 390-px-wide (phone) window, light mode, for the same
 // checks (screenshots/<page>-phone.png). OUT_DIR gets report.md (printed; it ends with every reason
 // for a failure), report.json and screenshots/. Exit status 1 if anything failed.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,8 @@ const origin = new URL(base).origin;
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TIMEOUT = 60_000; // per page and mode
 const MODES = ['light', 'dark'];
-setTimeout(() => { console.error('browser checks: gave up after 15 minutes'); process.exit(2); }, 15 * 60_000).unref();
+setTimeout(() => { console.error('browser checks: gave up after 30 minutes'); process.exit(2); }, 30 * 60_000).unref();
+const KOREAN = 'ko/'; // the Korean site's folder in the English one
 
 // A recursive crawl from BASE_URL, and one shallow run per page: the crawl validates a link's #anchor
 // only if it finds the link before it fetches the target page, so it misses broken anchors on pages
@@ -52,7 +55,7 @@ async function checkPage(browser, file, mode, width = 1280) {
   const page = await context.newPage();
   const row = {
     page: file, mode: label, theme: null, thirdParty: [], httpErrors: [], violations: [], figures: 0, noAlt: 0, noCaption: 0,
-    copyButtons: '-', copyProblems: [], searchFields: null, overflow: null,
+    copyButtons: '-', copyProblems: [], searchFields: null, overflow: null, switcher: null,
   };
   try {
     page.setDefaultTimeout(TIMEOUT);
@@ -71,6 +74,10 @@ async function checkPage(browser, file, mode, width = 1280) {
     await page.goto(new URL(file, base).href, { waitUntil: 'networkidle0' });
     await page.evaluate(async () => { await window.MathJax?.startup?.promise; }); // typeset, if MathJax loaded
     row.theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    // the switcher's link to the other language, as a path from the site's root
+    const other = file.startsWith(KOREAN) ? 'en' : 'ko';
+    row.switcher = await page.$$eval(`nav.language-switcher a[hreflang="${other}"]`,
+      (as) => as.map((a) => a.href)).then((hrefs) => hrefs.map((href) => new URL(href).pathname.slice(new URL(base).pathname.length)));
     await page.addScriptTag({ path: AXE });
     const { violations } = await page.evaluate(() => axe.run(document, { resultTypes: ['violations'] }));
     row.violations = violations.map((v) => ({
@@ -105,7 +112,7 @@ async function checkPage(browser, file, mode, width = 1280) {
     row.figures = figures.length;
     row.noAlt = figures.filter((f) => !f.alt).length;
     row.noCaption = figures.filter((f) => !f.caption).length;
-    const stem = file.replace(/\.html$/, '');
+    const stem = file.replace(/\.html$/, '').replace('/', '-'); // ko/relu.html: ko-relu-light.png
     // captureBeyondViewport: false resizes the viewport to the page; Chromium's capture beyond the
     // viewport lays out the theme's sidebars wrongly (offset, half collapsed), differently each time
     const shot = path.join(outDir, 'screenshots', `${stem}-${width === 1280 ? mode : 'phone'}.png`);
@@ -165,6 +172,8 @@ async function checkPage(browser, file, mode, width = 1280) {
     // at phone width the theme hides the sidebar's search field behind the header's search button
     ...(width === 1280 && row.searchFields !== null && row.searchFields !== 1
       ? [`${row.searchFields} search fields in view, expected 1`] : []),
+    ...(row.switcher !== null && (row.switcher.length !== 1 || row.switcher[0] !== twin(file))
+      ? [`the language switcher links ${row.switcher.join(', ') || 'nothing'}, expected ${twin(file)}`] : []),
     ...(row.noAlt ? [`${row.noAlt} figure(s) without alt text`] : []),
     ...(row.noCaption ? [`${row.noCaption} figure(s) without a caption`] : []),
     ...(row.overflow && (row.overflow.scrollWidth > row.overflow.width + 1 || row.overflow.offenders.length)
@@ -175,16 +184,25 @@ async function checkPage(browser, file, mode, width = 1280) {
   return row;
 }
 
+// The same page in the other language: its namesake there, else that language's landing page.
+function twin(file) {
+  const target = file.startsWith(KOREAN) ? file.slice(KOREAN.length) : KOREAN + file;
+  return files.includes(target) ? target : (file.startsWith(KOREAN) ? 'index.html' : `${KOREAN}index.html`);
+}
+
 // Sphinx's search page, as a reader uses it: a query for a term of one page must list that page
-async function checkSearch(browser, query = 'vanishing gradient', expected = 'vanishing-gradient.html') {
+// (`expected`, from the site's root; the search page is the one of that page's language)
+async function checkSearch(browser, query, expected) {
   const page = await browser.newPage();
+  const searchPage = new URL(`${expected.startsWith(KOREAN) ? KOREAN : ''}search.html?q=${encodeURIComponent(query)}`, base);
   try {
-    await page.goto(new URL(`search.html?q=${encodeURIComponent(query)}`, base).href, { waitUntil: 'networkidle0' });
+    await page.goto(searchPage.href, { waitUntil: 'networkidle0' });
     // searchtools.js lists the hits one by one, 5 ms apart, then writes its summary: wait for the summary
     await page.waitForFunction(() => /^Search finished|did not match/.test(
       document.querySelector('#search-results p.search-summary')?.textContent ?? ''), { timeout: TIMEOUT });
-    const hits = await page.$$eval('#search-results ul.search li a', (as) => as.map((a) => a.getAttribute('href')));
-    const pages = [...new Set(hits.map((href) => href.split(/[?#]/)[0]))];
+    const hits = await page.$$eval('#search-results ul.search li a', (as) => as.map((a) => a.href));
+    const root = new URL(base).pathname;
+    const pages = [...new Set(hits.map((href) => new URL(href).pathname.slice(root.length)))];
     return { query, expected, pages, passed: pages.includes(expected) };
   } catch (error) {
     return { query, expected, pages: [], passed: false, error: String(error.message ?? error).split('\n')[0] };
@@ -194,15 +212,16 @@ async function checkSearch(browser, query = 'vanishing gradient', expected = 'va
 }
 
 function markdown(report) {
-  const { links, search, pages } = report;
+  const { links, searches, pages } = report;
   const count = (r, serious) => r.violations.filter((v) => ['serious', 'critical'].includes(v.impact) === serious)
     .map((v) => `${v.id} (${v.nodes})`).join(', ') || '0';
   const lines = [
     '# Browser checks', '',
     `Links (linkinator): ${links.checked} checked, ${links.broken.length} broken, ` +
       `${links.skipped.length} on other hosts skipped.`, '',
-    `Search for "${search.query}": ${search.pages.length} page(s) found (${search.pages.join(', ') || 'none'}); ` +
-      `${search.passed ? 'lists' : '**does not list**'} ${search.expected}${search.error ? ` (${search.error})` : ''}.`, '',
+    ...searches.map((search) => `Search for "${search.query}": ${search.pages.length} page(s) found ` +
+      `(${search.pages.join(', ') || 'none'}); ${search.passed ? 'lists' : '**does not list**'} ${search.expected}` +
+      `${search.error ? ` (${search.error})` : ''}.`), '',
     '| result | page | mode | data-theme | axe serious/critical | axe other | third-party requests | HTTP errors ' +
       '| copy buttons | figures | without alt text | without caption | page width |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -222,18 +241,19 @@ function markdown(report) {
 }
 
 // every reason the run failed, one line each
-function failures({ links, search, pages }) {
+function failures({ links, searches, pages }) {
   return [
     ...links.broken.map((l) => `broken link: ${l.url} (status ${l.status}) on ${l.parents.join(', ')}`),
-    ...(search.passed ? [] : [`search for "${search.query}" does not list ${search.expected}: ` +
-      `found ${search.pages.join(', ') || 'nothing'}${search.error ? ` (${search.error})` : ''}`]),
+    ...searches.filter((search) => !search.passed).map((search) => `search for "${search.query}" does not list ` +
+      `${search.expected}: found ${search.pages.join(', ') || 'nothing'}${search.error ? ` (${search.error})` : ''}`),
     ...pages.flatMap((r) => r.reasons.map((reason) => `${r.page} (${r.mode}): ${reason}`)),
   ];
 }
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(path.join(outDir, 'screenshots'), { recursive: true });
-const files = readdirSync(htmlDir).filter((f) => f.endsWith('.html')).sort();
+const html = (folder) => readdirSync(path.join(htmlDir, folder)).filter((f) => f.endsWith('.html')).sort();
+const files = [...html(''), ...html(KOREAN).map((f) => KOREAN + f)]; // the English site, then the Korean
 console.log(`linkinator: checking the links of ${files.length} pages`);
 const links = await checkLinks(files);
 const browser = await puppeteer.launch({
@@ -244,9 +264,10 @@ const browser = await puppeteer.launch({
     '--no-first-run'],
 });
 const pages = [];
-let search;
+const searches = [];
 try {
-  search = await checkSearch(browser);
+  searches.push(await checkSearch(browser, 'vanishing gradient', 'vanishing-gradient.html'));
+  searches.push(await checkSearch(browser, '기울기 소실', `${KOREAN}vanishing-gradient.html`));
   for (const file of files) {
     for (const mode of MODES) {
       pages.push(await checkPage(browser, file, mode));
@@ -258,7 +279,7 @@ try {
 } finally {
   await browser.close();
 }
-const report = { base, links, search, pages };
+const report = { base, links, searches, pages };
 report.passed = failures(report).length === 0;
 writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
 const text = markdown(report);

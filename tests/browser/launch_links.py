@@ -8,7 +8,9 @@ For every page with code cells (docs/<page>.md with a ``{code-cell}``), the buil
 - that notebook committed to the repository (``git ls-files``; on disk where there is no git);
 - downloads of its source (``_sources/<page>.md``) and of its executed notebook
   (``_sources/<page>.ipynb``, with outputs).
-Pages without code must have no launch links. Standard library only: the session has no venv.
+Pages without code must have no launch links. The Korean pages (docs/ko/<page>.md, built into
+``ko/<page>.html``) are checked the same way: their buttons open docs/ko/<page>.ipynb.
+Standard library only: the session has no venv.
 Prints one line per page and exits 1 if any check failed.
 """
 
@@ -45,7 +47,10 @@ def tracked(path: Path) -> bool:
 
 
 def problems(html_dir: Path, page: str, has_code: bool, repo: str) -> list[str]:
-    """What is wrong with one built page's launch links and downloads."""
+    """What is wrong with one built page's launch links and downloads; ``page`` is its path in the
+    site and under docs/, without a suffix: ``relu``, ``ko/relu``."""
+    site = html_dir / Path(page).parent  # where the page's _sources/ are: its language's site
+    name = Path(page).name
     text = (html_dir / f"{page}.html").read_text(encoding="utf-8")
     links = [unescape(href) for href in re.findall(r'href="([^"]+)"', text)]
     launch = sorted(
@@ -60,12 +65,12 @@ def problems(html_dir: Path, page: str, has_code: bool, repo: str) -> list[str]:
     notebook = DOCS / f"{page}.ipynb"
     if not tracked(notebook):
         out.append(f"{notebook.relative_to(ROOT)} is not committed (run `nox -s notebooks`)")
-    for download in (f"_sources/{page}.md", f"_sources/{page}.ipynb"):
+    for download in (f"_sources/{name}.md", f"_sources/{name}.ipynb"):
         if download not in links:
             out.append(f"no download link {download}")
-        elif not (html_dir / download).is_file():
+        elif not (site / download).is_file():
             out.append(f"download {download} is missing from the build")
-    executed = html_dir / "_sources" / f"{page}.ipynb"
+    executed = site / "_sources" / f"{name}.ipynb"
     if executed.is_file():
         cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
         if not any(cell.get("outputs") for cell in cells):
@@ -85,12 +90,13 @@ def main(argv: list[str]) -> int:
         return 1
     repo = parts.path.strip("/")
     failed = 0
-    for md in sorted(DOCS.glob("*.md")):
+    for md in [*sorted(DOCS.glob("*.md")), *sorted((DOCS / "ko").glob("*.md"))]:
+        page = md.relative_to(DOCS).with_suffix("").as_posix()
         has_code = "```{code-cell}" in md.read_text(encoding="utf-8")
-        found = problems(html_dir, md.stem, has_code, repo)
+        found = problems(html_dir, page, has_code, repo)
         failed += bool(found)
         kind = "Colab, Binder, .md and executed .ipynb" if has_code else "no code: no launch links"
-        print(f"{'FAIL' if found else 'ok  '} {md.stem}.html ({kind})")
+        print(f"{'FAIL' if found else 'ok  '} {page}.html ({kind})")
         for problem in found:
             print(f"     {problem}")
     print(f"launch links and downloads: {failed} page(s) failed")
