@@ -36,6 +36,8 @@ templates_path = [str(DOCS / "_templates")]
 html_static_path = [str(DOCS / "_static"), *_english["html_static_path"][1:]]
 html_theme_options = {**_english["html_theme_options"], "path_to_docs": "docs/ko"}
 nb_execution_mode = "off"  # translated_pages fills in the English execution's outputs
+nb_code_prompt_show = "코드 보기"  # the toggle of a hide-input cell
+nb_code_prompt_hide = "코드 숨기기"
 # The API reference and the bibliography's works are the English site's: the Korean pages link to its
 # API page through the inventory that its build writes (translated_pages sets intersphinx_mapping).
 intersphinx_disabled_reftypes = ["std:doc"]

@@ -65,6 +65,8 @@ def prose(html: Path) -> list[tuple[str, str]]:
     for node in article.select(_PROSE):
         if node.find_parent(["li", "p", "figcaption"]) is not None and node.name in ("p",):
             continue  # a paragraph inside a list item or caption is checked with it
+        if node.find_parent(["td", "th"]) is not None:
+            continue  # a table's cells may be names alone (ReLU, a citation)
         text = " ".join(node.get_text(" ").replace("¶", "").replace("#", " ").split())
         if text:
             out.append((node.name, text))
