@@ -95,7 +95,9 @@ def language(docs: Path) -> str:
 def glue_dir_of(docs: Path, english_glue_dir: Path) -> Path:
     """Where the build glued the values of the pages in ``docs``, given the English build's folder
     (``docs/_build/jupyter_execute``): the Korean build's is ``docs/_build/ko/jupyter_execute``."""
-    return english_glue_dir.parent / "ko" / english_glue_dir.name if language(docs) == "ko" else english_glue_dir
+    return (
+        english_glue_dir.parent / "ko" / english_glue_dir.name if language(docs) == "ko" else english_glue_dir
+    )
 
 
 # What a notebook says in each language around the page's own text.

@@ -33,7 +33,7 @@ korean_search = _load("_korean_search", DOCS / "_ext" / "korean_search.py")
 check_korean = _load("_check_korean", ROOT / "tests" / "pages" / "check_korean.py")
 
 
-# --- the glossary --------------------------------------------------------------------------------------------
+# --- the glossary -------------------------------------------------------------------------------------------
 
 
 def glossary() -> list[tuple[str, list[str], list[str]]]:
@@ -62,7 +62,17 @@ def test_the_glossary_is_a_table_of_the_sites_terms():
     rows = glossary()
     assert len(rows) >= 40
     terms = {term for _, ts, _ in rows for term in ts}
-    for term in ("활성화 함수", "기울기 소실", "기울기", "역전파", "은닉층", "비용", "정확도", "시드", "학습률"):
+    for term in (
+        "활성화 함수",
+        "기울기 소실",
+        "기울기",
+        "역전파",
+        "은닉층",
+        "비용",
+        "정확도",
+        "시드",
+        "학습률",
+    ):
         assert term in terms
     assert {"죽은 유닛", "경사 하강법"} <= terms
     # one word per concept: no term is another row's banned variant
@@ -91,12 +101,12 @@ def test_the_figures_and_notebooks_use_the_glossarys_terms():
     assert [found for text in texts for found in banned_in(text)] == []
 
 
-# --- the English term at first use -----------------------------------------------------------------------
+# --- the English term at first use --------------------------------------------------------------------------
 
 _CODE_CELL = re.compile(r"^```\{code-cell\}.*?^```\s*$", re.M | re.S)
 _OPTION = re.compile(r"^\s*(?::[\w-]+:|alt:|name:|width:|---).*$", re.M)  # directive options, alt texts
 _MARKUP = re.compile(r"\{[\w:+.-]+\}`[^`]*`|`[^`]*`|\$[^$]*\$|^#.*$", re.M)  # roles, code, math, headings
-_PARTICLE_OR_VERB = tuple(korean_search.PARTICLES) + ("하", "한", "했", "해", "되", "된", "됩", "될", "시키")
+_PARTICLE_OR_VERB = (*korean_search.PARTICLES, "하", "한", "했", "해", "되", "된", "됩", "될", "시키")
 
 
 def first_uses(markdown: str, terms: list[str]) -> dict[str, str]:
@@ -125,7 +135,9 @@ def first_uses(markdown: str, terms: list[str]) -> dict[str, str]:
 
 def test_the_first_use_detector():
     terms = ["기울기", "기울기 소실", "폭", "층", "은닉층"]
-    uses = first_uses("폭주하는 기울기 소실(vanishing gradient)이 은닉층에서 *기울기*(gradient)를 줄이고", terms)
+    uses = first_uses(
+        "폭주하는 기울기 소실(vanishing gradient)이 은닉층에서 *기울기*(gradient)를 줄이고", terms
+    )
     assert set(uses) == {"기울기 소실", "기울기", "은닉층"}
     assert uses["기울기"].startswith("(gradient)")
     assert first_uses("```{code-cell} ipython3\n# 층\n```\n# 층의 제목\n", terms) == {}
@@ -142,7 +154,7 @@ def test_each_term_gives_its_english_at_first_use_on_each_page(page):
     assert missing == [], "write the English term in parentheses at the first use, 기울기(gradient)"
 
 
-# --- the pages: twins with the same code ----------------------------------------------------------------------
+# --- the pages: twins with the same code --------------------------------------------------------------------
 
 
 def _lectures(folder: Path) -> set[str]:
@@ -177,7 +189,7 @@ def test_every_english_figure_cell_glues_a_korean_twin():
             assert f'glue("{name}-ko", translate_figure(' in text, f"{page.name}: {name}"
 
 
-# --- Korean search --------------------------------------------------------------------------------------------
+# --- Korean search ------------------------------------------------------------------------------------------
 
 WORDS = {
     "기울기가": "기울기",
@@ -203,21 +215,29 @@ def test_the_index_and_the_query_stem_alike():
     if node is None:
         pytest.skip("node is not installed")
     words = [*WORDS, "gradients", "vanishing", "활성화"]
+    stem = "(w) => s.stemWord(w.toLowerCase())"
     script = korean_search.SearchKorean.js_stemmer_code + (
-        f"\nconst s = new Stemmer();\nconsole.log(JSON.stringify({json.dumps(words)}.map(w => s.stemWord(w.toLowerCase()))));"
+        f"\nconst s = new Stemmer();\nconsole.log(JSON.stringify({json.dumps(words)}.map({stem})));"
     )
     out = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout
     python = korean_search.SearchKorean({})
     assert json.loads(out) == [python.stem(word) for word in words]
 
 
-# --- the Korean figures -----------------------------------------------------------------------------------------
+# --- the Korean figures -------------------------------------------------------------------------------------
 
 
 def test_every_korean_figure_text_is_korean():
     translation = pytest.importorskip("relu_vs_sigmoid.translation")
     for pattern, korean in translation.KOREAN:
-        assert re.search(f"[{HANGUL}]", korean) or korean in ("ReLU", "Leaky ReLU", "ELU", "Maxout", "{name} ({n})", "{scope}  (연산 {n}개)"), pattern
+        assert re.search(f"[{HANGUL}]", korean) or korean in (
+            "ReLU",
+            "Leaky ReLU",
+            "ELU",
+            "Maxout",
+            "{name} ({n})",
+            "{scope}  (연산 {n}개)",
+        ), pattern
 
 
 def test_translate_figure_translates_text_tick_labels():
@@ -226,14 +246,22 @@ def test_translate_figure_translates_text_tick_labels():
     from relu_vs_sigmoid.plots import outcome_bars, solved_heatmap
     from relu_vs_sigmoid.translation import translate_figure
 
-    table = pd.DataFrame({"activation": ["sigmoid", "relu", "relu"], "outcome": ["stuck", "solved", "dead layer"]})
+    table = pd.DataFrame(
+        {"activation": ["sigmoid", "relu", "relu"], "outcome": ["stuck", "solved", "dead layer"]}
+    )
     ax = translate_figure(outcome_bars(table).figure).axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["시그모이드", "ReLU"]
     assert {t.get_text() for t in ax.get_legend().get_texts()} == {"해결", "죽은 층", "정체"}
     assert ax.get_ylabel() == "신경망 (2개 중)"
     plt.close(ax.figure)
     rates = pd.DataFrame(
-        {"activation": ["sigmoid", "tanh"], "depth": [1, 1], "n": [4, 4], "count": [1, 4], "rate": [0.25, 1.0]}
+        {
+            "activation": ["sigmoid", "tanh"],
+            "depth": [1, 1],
+            "n": [4, 4],
+            "count": [1, 4],
+            "rate": [0.25, 1.0],
+        }
     )
     ax = translate_figure(solved_heatmap(rates).figure).axes[0]
     ax.figure.canvas.draw()
@@ -251,7 +279,9 @@ def test_translate_figure_names_what_it_cannot_translate():
     ax.set_xlabel("layer")
     with pytest.raises(ValueError, match="'an English title'"):
         translate_figure(fig)
-    assert translate_figure(fig, extra={"an English title": "한국어 제목"}).axes[0].get_title() == "한국어 제목"
+    assert (
+        translate_figure(fig, extra={"an English title": "한국어 제목"}).axes[0].get_title() == "한국어 제목"
+    )
     assert ax.get_xlabel() == "층"
     with pytest.raises(ValueError, match="language must be 'ko'"):
         translate_figure(fig, "fr")
@@ -260,7 +290,7 @@ def test_translate_figure_names_what_it_cannot_translate():
     plt.close(fig)
 
 
-# --- the built-site check, on made-up pages -------------------------------------------------------------------
+# --- the built-site check, on made-up pages -----------------------------------------------------------------
 
 
 def _site(tmp_path: Path, korean_html: str, english_p: str = "An English paragraph.") -> Path:
@@ -274,28 +304,54 @@ def _site(tmp_path: Path, korean_html: str, english_p: str = "An English paragra
     (build / "html" / "ko" / "relu.html").write_text(korean_html)
     for folder, value in (("jupyter_execute", "14"), ("ko/jupyter_execute", "14")):
         (build / folder).mkdir(parents=True)
-        (build / folder / "relu.glue.json").write_text(json.dumps({"n_solved": {"data": {"text/plain": value}}}))
+        (build / folder / "relu.glue.json").write_text(
+            json.dumps({"n_solved": {"data": {"text/plain": value}}})
+        )
     return build
 
 
 GOOD = (
     '<html lang="ko"><head><link rel="alternate" hreflang="ko" href="x"></head><body>'
     '<a href="../relu.html" hreflang="en">English</a>'
-    '<article class="bd-article"><h1>ReLU로 바꾸기</h1><p>시드 32개 중 14개를 풉니다.</p></article></body></html>'
+    '<article class="bd-article"><h1>ReLU로 바꾸기</h1><p>시드 32개 중 14개를 풉니다.</p></article>'
+    "</body></html>"
 )
 
 
 def test_the_site_check_passes_a_korean_page_and_names_each_fault(tmp_path):
     assert check_korean.check_page(_site(tmp_path / "a", GOOD), "relu") == []
-    english = check_korean.check_page(_site(tmp_path / "b", GOOD, english_p="시드 32개 중 14개를 풉니다."), "relu")
+    english = check_korean.check_page(
+        _site(tmp_path / "b", GOOD, english_p="시드 32개 중 14개를 풉니다."), "relu"
+    )
     assert english == ["ko/relu.html: a p identical to the English page's: '시드 32개 중 14개를 풉니다.'"]
-    bad = GOOD.replace('lang="ko"', 'lang="en"').replace("<p>시드", "<p>Seeds: 시드").replace("ReLU로 바꾸기", "ReLU")
+    bad = (
+        GOOD.replace('lang="ko"', 'lang="en"')
+        .replace("<p>시드", "<p>Seeds: 시드")
+        .replace("ReLU로 바꾸기", "ReLU")
+    )
     problems = check_korean.check_page(_site(tmp_path / "c", bad), "relu")
     assert 'ko/relu.html has no <html lang="ko">' in problems
     assert "ko/relu.html: a h1 without Hangul: 'ReLU'" in problems
     build = _site(tmp_path / "d", GOOD)
-    (build / "ko/jupyter_execute/relu.glue.json").write_text(json.dumps({"n_solved": {"data": {"text/plain": "'14 of 32'"}}}))
+    (build / "ko/jupyter_execute/relu.glue.json").write_text(
+        json.dumps({"n_solved": {"data": {"text/plain": "'14 of 32'"}}})
+    )
     problems = check_korean.check_page(build, "relu")
     assert any("the glued 'n_solved'" in p for p in problems)
     assert any("English words" in p for p in problems)
 
+
+def test_korean_tick_labels_that_would_touch_are_turned_upright():
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from relu_vs_sigmoid.translation import translate_figure
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.set_xticks(range(12), ["in", *map(str, range(1, 11)), "out"])
+    translate_figure(fig)
+    assert ax.get_xticklabels()[-1].get_text() == "출력"
+    assert ax.get_xticklabels()[0].get_rotation() == 90
+    fig, ax = plt.subplots(figsize=(6, 2))
+    ax.set_xticks(range(3), ["in", "1", "out"])
+    translate_figure(fig)
+    assert ax.get_xticklabels()[0].get_rotation() == 0  # room enough: as drawn
+    plt.close("all")

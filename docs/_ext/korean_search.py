@@ -24,16 +24,11 @@ from sphinx.application import Sphinx
 from sphinx.search import SearchLanguage
 
 # Longest first, so that 에서는 goes before 는. A stem keeps at least one character.
-PARTICLES = tuple(
-    sorted(
-        (
-            "은 는 이 가 을 를 의 에 와 과 도 만 로 으로 에서 에게 까지 부터 보다 처럼 마다 이나 이며 이고 이다 "
-            "에는 에도 에서는 에서도 으로는 으로도 로는 로도 와는 과는 이라는 라는 이라고 라고 만큼 입니다"
-        ).split(),
-        key=len,
-        reverse=True,
-    )
-)
+_WORDS = """
+은 는 이 가 을 를 의 에 와 과 도 만 로 으로 에서 에게 까지 부터 보다 처럼 마다 이나 이며 이고 이다
+에는 에도 에서는 에서도 으로는 으로도 로는 로도 와는 과는 이라는 라는 이라고 라고 만큼 입니다
+"""
+PARTICLES = tuple(sorted(_WORDS.split(), key=len, reverse=True))
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _JS_DIR = Path(sphinx.search.__file__).parent / "minified-js"
 
@@ -57,7 +52,7 @@ class SearchKorean(SearchLanguage):
         + """
 var Stemmer = function () {
   const english = new EnglishStemmer();
-  const particles = %s;
+  const particles = PARTICLES;
   const hangul = /[\\uac00-\\ud7a3]/;
   this.stemWord = function (word) {
     for (const particle of particles) {
@@ -69,8 +64,7 @@ var Stemmer = function () {
     return hangul.test(word) ? word : english.stemWord(word);
   };
 };
-"""
-        % json.dumps(PARTICLES, ensure_ascii=False)
+""".replace("PARTICLES", json.dumps(PARTICLES, ensure_ascii=False))
     )
 
     def __init__(self, options: dict[str, str]) -> None:

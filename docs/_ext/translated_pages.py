@@ -200,7 +200,8 @@ def main(argv: list[str]) -> int:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _config_inited, priority=400)  # before intersphinx validates the mapping
-    app.connect("build-finished", _install)
+    # last: after the theme's own build-finished handlers (pydata-sphinx-theme rewrites pygments.css)
+    app.connect("build-finished", _install, priority=900)
     myst_nb.sphinx_.create_client = _create_client
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 

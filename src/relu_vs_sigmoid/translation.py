@@ -136,9 +136,20 @@ def _untranslated(text: str) -> bool:
     return any(not _KEEP.fullmatch(word) for word in _LATIN.findall(_MATH.sub("", text)))
 
 
-def translate_figure(
-    fig: Figure, language: str = "ko", *, extra: Mapping[str, str] | None = None
-) -> Figure:
+def _unclash_tick_labels(fig: Figure) -> None:
+    """Turn an x axis' text tick labels upright where the Korean ones (wider than the English:
+    입력, 출력) would touch each other."""
+    fig.draw_without_rendering()  # lays out the translated labels, on any canvas (inline, Agg)
+    for axes in fig.axes:
+        labels = [t for t in axes.xaxis.get_majorticklabels() if t.get_visible() and t.get_text()]
+        if any(t.get_rotation() for t in labels):
+            continue  # turned already (gradient_norms' layer names)
+        boxes = sorted((t.get_window_extent() for t in labels), key=lambda box: box.x0)
+        if any(left.x1 + 2 > right.x0 for left, right in zip(boxes, boxes[1:])):
+            axes.xaxis.set_tick_params(labelrotation=90)
+
+
+def translate_figure(fig: Figure, language: str = "ko", *, extra: Mapping[str, str] | None = None) -> Figure:
     """Translate every text of ``fig`` into Korean, in place, and draw Hangul with a CJK font.
 
     Parameters
@@ -213,6 +224,7 @@ def translate_figure(
     if missing:
         listed = "; ".join(repr(text) for text in dict.fromkeys(missing))
         raise ValueError(f"these texts have no Korean (give them in extra): {listed}")
+    _unclash_tick_labels(fig)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig.canvas.draw()

@@ -197,9 +197,17 @@ async function checkSearch(browser, query, expected) {
   const searchPage = new URL(`${expected.startsWith(KOREAN) ? KOREAN : ''}search.html?q=${encodeURIComponent(query)}`, base);
   try {
     await page.goto(searchPage.href, { waitUntil: 'networkidle0' });
-    // searchtools.js lists the hits one by one, 5 ms apart, then writes its summary: wait for the summary
-    await page.waitForFunction(() => /^Search finished|did not match/.test(
-      document.querySelector('#search-results p.search-summary')?.textContent ?? ''), { timeout: TIMEOUT });
+    // searchtools.js lists the hits one by one, 5 ms apart, then writes its summary, in the page's language:
+    // wait for the summary of as many hits as are listed (or of none)
+    await page.waitForFunction(() => {
+      const summary = document.querySelector('#search-results p.search-summary')?.textContent ?? '';
+      const count = document.querySelectorAll('#search-results ul.search li').length;
+      const found = Documentation.ngettext('Search finished, found one page matching the search query.',
+        'Search finished, found ${resultCount} pages matching the search query.', count).replace('${resultCount}', count);
+      const none = Documentation.gettext('Your search did not match any documents. Please make sure that all words ' +
+        "are spelled correctly and that you've selected enough categories.");
+      return summary !== '' && summary === (count ? found : none);
+    }, { timeout: TIMEOUT });
     const hits = await page.$$eval('#search-results ul.search li a', (as) => as.map((a) => a.href));
     const root = new URL(base).pathname;
     const pages = [...new Set(hits.map((href) => new URL(href).pathname.slice(root.length)))];

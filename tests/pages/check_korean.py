@@ -47,7 +47,9 @@ def glued(build: Path, page: str, korean: bool) -> dict[str, str]:
     if not path.is_file():
         return {}
     records = json.loads(path.read_text(encoding="utf-8"))
-    return {name: r["data"].get("text/plain", "") for name, r in records.items() if "image/png" not in r["data"]}
+    return {
+        name: r["data"].get("text/plain", "") for name, r in records.items() if "image/png" not in r["data"]
+    }
 
 
 def _article(html: Path) -> BeautifulSoup:
