@@ -94,8 +94,8 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the site into docs/_build/html, executing every page, then its Korean pages into
-    docs/_build/ko/html (copied to docs/_build/html/ko), which show the English pages' outputs and execute nothing
-    (docs/_ext/translated_pages.py); warnings are errors.
+    docs/_build/ko/html (copied to docs/_build/html/ko), which show the English pages' outputs and
+    execute nothing (docs/_ext/translated_pages.py); warnings are errors.
 
     Executed pages are cached in docs/_build/.jupyter_cache, keyed on the cells and on what else
     the results depend on (docs/_ext/execution_cache.py); `nox -s docs -- -E` executes every page
@@ -117,7 +117,9 @@ def docs(session: nox.Session) -> None:
             *session.posargs,
             env=ENV,
         )
-    session.log(f"Open {ROOT / 'docs/_build/html/index.html'} (한국어: {ROOT / 'docs/_build/html/ko/index.html'})")
+    session.log(
+        f"Open {ROOT / 'docs/_build/html/index.html'} (한국어: {ROOT / 'docs/_build/html/ko/index.html'})"
+    )
 
 
 @nox.session(requires=["docs"])

@@ -635,7 +635,8 @@ def main(argv: list[str] | None = None) -> int:
         "(default when writing: docs/_build/jupyter_execute)",
     )
     args = parser.parse_args(argv)
-    languages = (DOCS, KOREAN)  # the English pages' notebooks, then the Korean pages'
+    # the English pages' notebooks, then the Korean pages' (docs/ko/)
+    languages = [docs for docs in (DOCS, DOCS / KOREAN.name) if docs.is_dir()]
     if not args.check:
         return max(write(docs, glue_dir_of(docs, args.glue or GLUE_DIR)) for docs in languages)
     found = [

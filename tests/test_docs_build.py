@@ -51,6 +51,7 @@ def make_site(root: Path, pages: dict[str, str], *, kernel: str = "python3", met
         f"exec(compile(open({str(real_conf)!r}).read(), {str(real_conf)!r}, 'exec'))\n"
     )
     shutil.copytree(DOCS / "_static", site / "_static")
+    shutil.copytree(DOCS / "_templates", site / "_templates")
     shutil.copytree(DOCS / "_ext", site / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(DOCS / "references.bib", site / "references.bib")
     profile = site / "_ipython" / "profile_default"

@@ -145,6 +145,8 @@ def english_outputs(notebook: nbformat.NotebookNode, executed: Path) -> str | No
 
 
 def _create_client(notebook, source, nb_config, logger, read_fmt=None):
+    if "srcdir" not in _state:  # not a Korean build (the extension was set up, but not configured)
+        return _original_create_client(notebook, source, nb_config, logger, read_fmt)
     page = Path(source)
     name = page.relative_to(_state["srcdir"]).with_suffix("").as_posix()
     executed = _state["executed"] / f"{name}.ipynb"

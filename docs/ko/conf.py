@@ -35,10 +35,12 @@ html_favicon = html_logo
 templates_path = [str(DOCS / "_templates")]
 html_static_path = [str(DOCS / "_static"), *_english["html_static_path"][1:]]
 html_theme_options = {**_english["html_theme_options"], "path_to_docs": "docs/ko"}
-# the theme's Korean for "By {author}" reads "{author}으로": the footer names the authors in the copyright line
+# the theme's Korean for "By {author}" reads "으로 {author}": the copyright line names the authors
 html_theme_options["footer_content_items"] = ["copyright", "last-updated", "extra-footer"]
-copyright = _english["copyright"].replace(_english["author"], "relu-vs-sigmoid 개발자").replace(
-    "MIT licence", "MIT 라이선스"
+copyright = (
+    _english["copyright"]
+    .replace(_english["author"], "relu-vs-sigmoid 개발자")
+    .replace("MIT licence", "MIT 라이선스")
 )
 nb_execution_mode = "off"  # translated_pages fills in the English execution's outputs
 nb_code_prompt_show = "코드 보기"  # the toggle of a hide-input cell

@@ -14,6 +14,7 @@ default, so that digits and the minus sign look as on the English figure.
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Mapping
@@ -145,7 +146,7 @@ def _unclash_tick_labels(fig: Figure) -> None:
         if any(t.get_rotation() for t in labels):
             continue  # turned already (gradient_norms' layer names)
         boxes = sorted((t.get_window_extent() for t in labels), key=lambda box: box.x0)
-        if any(left.x1 + 2 > right.x0 for left, right in zip(boxes, boxes[1:])):
+        if any(left.x1 + 2 > right.x0 for left, right in itertools.pairwise(boxes)):
             axes.xaxis.set_tick_params(labelrotation=90)
 
 
