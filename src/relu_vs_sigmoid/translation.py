@@ -85,7 +85,15 @@ _KEEP = re.compile(
 _LATIN = re.compile(r"[A-Za-z]+\d*")
 _MATH = re.compile(r"\$[^$]*\$")  # mathtext (tick labels such as $10^{-3}$) has no words
 
-KOREAN_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK JP", "NanumGothic", "Malgun Gothic")
+KOREAN_FONTS = (
+    "Noto Sans CJK KR",  # Debian's and Ubuntu's fonts-noto-cjk
+    "Noto Sans KR",
+    "Noto Sans CJK JP",
+    "NanumGothic",
+    "Apple SD Gothic Neo",  # macOS
+    "AppleGothic",
+    "Malgun Gothic",  # Windows
+)
 """The fonts that draw Hangul, in order of preference; the first one installed is used."""
 
 
