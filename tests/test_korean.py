@@ -95,7 +95,7 @@ def test_no_korean_page_uses_a_banned_variant(page):
 
 
 def test_the_figures_and_notebooks_use_the_glossarys_terms():
-    translation = pytest.importorskip("relu_vs_sigmoid.translation")
+    from relu_vs_sigmoid import translation
     notebooks = _load("_notebooks", DOCS / "_notebooks.py")
     texts = [korean for _, korean in translation.KOREAN] + [notebooks.INSTALL_CELL_KO]
     assert [found for text in texts for found in banned_in(text)] == []
@@ -228,7 +228,7 @@ def test_the_index_and_the_query_stem_alike():
 
 
 def test_every_korean_figure_text_is_korean():
-    translation = pytest.importorskip("relu_vs_sigmoid.translation")
+    from relu_vs_sigmoid import translation
     for pattern, korean in translation.KOREAN:
         assert re.search(f"[{HANGUL}]", korean) or korean in (
             "ReLU",
@@ -355,3 +355,69 @@ def test_korean_tick_labels_that_would_touch_are_turned_upright():
     translate_figure(fig)
     assert ax.get_xticklabels()[0].get_rotation() == 0  # room enough: as drawn
     plt.close("all")
+
+
+# --- the Korean build shows the English execution (docs/_ext/translated_pages.py) ---------------------------
+
+
+def _notebook(cells, outputs=None):
+    nbformat = pytest.importorskip("nbformat")
+    notebook = nbformat.v4.new_notebook()
+    for number, (source, figure) in enumerate(cells):
+        cell = nbformat.v4.new_code_cell(source)
+        if figure:
+            cell.metadata["mystnb"] = {"figure": {"name": figure}}
+        if outputs is not None:
+            cell.outputs = [nbformat.from_dict(o) for o in outputs[number]]
+        notebook.cells.append(cell)
+    return notebook
+
+
+def test_a_korean_page_gets_the_english_outputs_and_the_korean_figure(tmp_path):
+    pytest.importorskip("myst_nb")
+    nbformat = pytest.importorskip("nbformat")
+    translated = _load("_translated_pages", DOCS / "_ext" / "translated_pages.py")
+    shown = {
+        "output_type": "display_data",
+        "data": {"image/png": "ENGLISH", "text/plain": "<Figure>"},
+        "metadata": {},
+    }
+    printed = {"output_type": "stream", "name": "stdout", "text": "solved: 14 of 32 seeds\n"}
+    executed = tmp_path / "relu.ipynb"
+    nbformat.write(_notebook([("print(1)", None), ("plot()", "fig-x")], [[printed], [shown]]), executed)
+    glue = {"fig-x-ko": {"data": {"image/png": "KOREAN"}}, "n": {"data": {"text/plain": "14"}}}
+    (tmp_path / "relu.glue.json").write_text(json.dumps(glue))
+    korean = _notebook([("print(1)", None), ("plot()", "fig-x")])
+    assert translated.english_outputs(korean, executed) is None
+    assert korean.cells[0].outputs[0]["text"] == "solved: 14 of 32 seeds\n"
+    assert korean.cells[1].outputs[0]["data"]["image/png"] == "KOREAN"
+    records = [o for o in korean.cells[1].outputs if "scrapbook" in o.get("metadata", {})]
+    assert [o["metadata"]["scrapbook"]["name"] for o in records] == ["fig-x-ko", "n"]
+
+    changed = _notebook([("print(2)", None), ("plot()", "fig-x")])
+    problem = translated.english_outputs(changed, executed)
+    assert "its code cell 1 differs from the English page's" in problem
+    assert "translated_pages.py relu" in problem
+    assert changed.cells[0].outputs == []  # nothing half-copied
+    assert "was not executed" in translated.english_outputs(changed, tmp_path / "missing.ipynb")
+    (tmp_path / "relu.glue.json").write_text(json.dumps({}))
+    assert "glues no Korean twin" in translated.english_outputs(
+        _notebook([("print(1)", None), ("plot()", "fig-x")]), executed
+    )
+
+
+def test_copying_code_cells_keeps_the_korean_captions():
+    translated = _load("_translated_pages", DOCS / "_ext" / "translated_pages.py")
+    english = (
+        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: English\n---\nplot(2)\n```\n\nText.\n"
+    )
+    korean = (
+        "```{code-cell} ipython3\n---\nmystnb:\n  figure:\n    caption: 한국어\n---\nplot(1)\n```\n\n글.\n"
+    )
+    assert translated.copy_code_cells(english, korean) == korean.replace("plot(1)", "plot(2)")
+    tagged = "```{code-cell} ipython3\n:tags: [remove-cell]\n\nglue(1)\n```\n"
+    assert translated.copy_code_cells(tagged.replace("1", "2"), tagged) == tagged.replace(
+        "glue(1)", "glue(2)"
+    )
+    with pytest.raises(ValueError, match="the Korean page has 1 code cells and the English page 2"):
+        translated.copy_code_cells(tagged + tagged, tagged)

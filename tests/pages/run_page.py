@@ -25,12 +25,20 @@ from pathlib import Path
 
 import myst_nb
 from IPython.core.formatters import PlainTextFormatter
+from matplotlib.figure import Figure
+
+# A glued figure (the Korean twin of a page's figure) is compared as being one: its text/plain, the
+# figure's size in pixels, depends on the backend's dpi, and its image is checked on the Korean page.
+FIGURE = "<a figure>"
 
 
 def built_values(glue_json: Path) -> dict[str, str]:
     """The text/plain value of every name that the build glued on one page (``<page>.glue.json``)."""
     records = json.loads(glue_json.read_text(encoding="utf-8"))
-    return {name: record["data"].get("text/plain", "") for name, record in records.items()}
+    return {
+        name: FIGURE if "image/png" in record["data"] else record["data"].get("text/plain", "")
+        for name, record in records.items()
+    }
 
 
 def run(script: Path) -> dict[str, str]:
@@ -39,7 +47,7 @@ def run(script: Path) -> dict[str, str]:
     text = PlainTextFormatter()
 
     def record(name, variable, display=True):
-        glued[name] = text(variable)
+        glued[name] = FIGURE if isinstance(variable, Figure) else text(variable)
 
     myst_nb.glue = record  # the scripts import it with `from myst_nb import glue` as they run
     with tempfile.TemporaryDirectory(prefix="page-") as cwd, contextlib.chdir(cwd):
