@@ -96,6 +96,7 @@ def test_no_korean_page_uses_a_banned_variant(page):
 
 def test_the_figures_and_notebooks_use_the_glossarys_terms():
     from relu_vs_sigmoid import translation
+
     notebooks = _load("_notebooks", DOCS / "_notebooks.py")
     texts = [korean for _, korean in translation.KOREAN] + [notebooks.INSTALL_CELL_KO]
     assert [found for text in texts for found in banned_in(text)] == []
@@ -229,6 +230,7 @@ def test_the_index_and_the_query_stem_alike():
 
 def test_every_korean_figure_text_is_korean():
     from relu_vs_sigmoid import translation
+
     for pattern, korean in translation.KOREAN:
         assert re.search(f"[{HANGUL}]", korean) or korean in (
             "ReLU",
@@ -421,3 +423,16 @@ def test_copying_code_cells_keeps_the_korean_captions():
     )
     with pytest.raises(ValueError, match="the Korean page has 1 code cells and the English page 2"):
         translated.copy_code_cells(tagged + tagged, tagged)
+
+
+def test_the_search_summary_gets_its_korean():
+    summary = "Search finished, found one page matching the search query."
+    messages = json.dumps({"locale": "ko", "messages": {summary: [""], "Go": "이동"}, "plural_expr": "0"})
+    catalog = f"Documentation.addTranslations({messages});"
+    completed = korean_search.search_messages(catalog)
+    assert completed.startswith("Documentation.addTranslations({") and completed.endswith("});")
+    data = json.loads(completed[completed.index("{") : completed.rindex("}") + 1])
+    assert data["messages"]["Search finished, found one page matching the search query."] == [
+        "검색을 마쳤습니다. 검색어와 일치하는 페이지를 ${resultCount}개 찾았습니다."
+    ]
+    assert data["messages"]["Go"] == "이동"

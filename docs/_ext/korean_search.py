@@ -7,6 +7,9 @@ Sphinx has no Korean search language; with its English default, the index holds 
 search does (the Korean pages name ReLU, sigmoid and the API in English). The same stemmer,
 written in JavaScript, is applied to the words of a query in the browser.
 
+Sphinx's Korean messages for the search page leave its summary ("found N pages") empty; this
+extension fills it in (:data:`SEARCH_SUMMARY`).
+
 Stripping is by suffix alone, so a word that merely ends like a particle (평가) is shortened too, in
 the index and in the query alike: a search still finds it.
 """
@@ -76,6 +79,41 @@ var Stemmer = function () {
         return word if _HANGUL.search(word) else self.english.stemWord(word)
 
 
+# Sphinx's Korean catalog translates the search summary "found N pages" as "" (so in Sphinx 9.0):
+# the search page would list its hits under an empty summary.
+SEARCH_SUMMARY = {
+    "Search finished, found one page matching the search query.": [
+        "검색을 마쳤습니다. 검색어와 일치하는 페이지를 ${resultCount}개 찾았습니다."
+    ],
+}
+
+
+def search_messages(catalog: str) -> str:
+    """Sphinx's ``sphinx.js`` message catalog (``Documentation.addTranslations({...});``) with the
+    search summary's translation filled in where it is empty."""
+    start, end = catalog.index("{"), catalog.rindex("}") + 1
+    data = json.loads(catalog[start:end])
+    for message, korean in SEARCH_SUMMARY.items():
+        if not any(data["messages"].get(message) or [""]):
+            data["messages"][message] = korean
+    return f"{catalog[:start]}{json.dumps(data, ensure_ascii=False, indent=4)}{catalog[end:]}"
+
+
+def _messages(app: Sphinx, config) -> None:
+    """config-inited: put the completed catalog first among the build's locale folders, where
+    Sphinx looks for ``<language>/LC_MESSAGES/sphinx.js`` (an absolute folder: Sphinx reads it
+    relative to the working folder)."""
+    if config.language != "ko":
+        return
+    source = Path(sphinx.__file__).parent / "locale" / "ko" / "LC_MESSAGES" / "sphinx.js"
+    folder = Path(app.outdir).parent / "locale"
+    target = folder / "ko" / "LC_MESSAGES" / "sphinx.js"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(search_messages(source.read_text(encoding="utf-8")), encoding="utf-8")
+    config.locale_dirs = [str(folder), *config.locale_dirs]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     sphinx.search.languages["ko"] = SearchKorean
+    app.connect("config-inited", _messages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
