@@ -62,9 +62,12 @@ KOREAN = DOCS / "ko"  # the Korean pages, built into docs/_build/ko/html and ser
 METADATA_KEY = "relu_vs_sigmoid"
 PACKAGE = "relu_vs_sigmoid"
 
-INSTALL_CELL = f"""\
-# On Colab or Binder: install relu-vs-sigmoid from its repository.
-# Skipped where the package is already installed (as in the site's own build).
+
+def _install_cell(heading: str, invalidate: str) -> str:
+    """The first code cell of a notebook: installs the package where it is missing; the comments,
+    ``heading`` (two lines) and ``invalidate``, in the page's language."""
+    return f"""\
+{heading}
 import importlib.util
 import subprocess
 import sys
@@ -72,19 +75,19 @@ import sys
 if importlib.util.find_spec("relu_vs_sigmoid") is None:
     package = "relu-vs-sigmoid @ git+{REPOSITORY_URL}"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
-    importlib.invalidate_caches()  # so that this session finds the package it just installed"""
+    importlib.invalidate_caches()  # {invalidate}"""
 
-INSTALL_CELL_KO = f"""\
-# Colab이나 Binder에서: 저장소에서 relu-vs-sigmoid를 설치합니다.
-# 패키지가 이미 설치된 곳(사이트를 빌드하는 환경 등)에서는 건너뜁니다.
-import importlib.util
-import subprocess
-import sys
 
-if importlib.util.find_spec("relu_vs_sigmoid") is None:
-    package = "relu-vs-sigmoid @ git+{REPOSITORY_URL}"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", package], check=True)
-    importlib.invalidate_caches()  # 방금 설치한 패키지를 이 세션이 찾도록"""
+INSTALL_CELL = _install_cell(
+    "# On Colab or Binder: install relu-vs-sigmoid from its repository.\n"
+    "# Skipped where the package is already installed (as in the site's own build).",
+    "so that this session finds the package it just installed",
+)
+INSTALL_CELL_KO = _install_cell(
+    "# Colab이나 Binder에서: 저장소에서 relu-vs-sigmoid를 설치합니다.\n"
+    "# 패키지가 이미 설치된 곳(사이트를 빌드하는 환경 등)에서는 건너뜁니다.",
+    "방금 설치한 패키지를 이 세션이 찾도록",
+)
 
 
 def language(docs: Path) -> str:

@@ -95,11 +95,16 @@ def test_no_markdown_cell_of_a_committed_notebook_holds_myst_syntax(page):
             assert myst_syntax(cell.source) == [], (page.with_suffix(".ipynb").name, cell.id)
 
 
-def test_a_notebook_is_its_pages_visible_code_plus_the_install_cell():
-    page = DOCS / "relu.md"
+def _page_and_notebook(page: Path) -> tuple[list[str], list, list[str]]:
+    """A page's visible code cells, its notebook's cells, and the notebook's code less the install cell."""
     visible = [c.source for c in jupytext.read(page).cells if c.cell_type == "code" and not _removed(c)]
     cells = nbformat.read(page.with_suffix(".ipynb"), as_version=4).cells
     code = [c.source for c in cells if c.cell_type == "code" and "install" not in c.metadata.get("tags", [])]
+    return visible, cells, code
+
+
+def test_a_notebook_is_its_pages_visible_code_plus_the_install_cell():
+    visible, cells, code = _page_and_notebook(DOCS / "relu.md")
     assert code == visible
     assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ReLU")
     assert cells[1].source == notebooks.INSTALL_CELL
@@ -110,10 +115,7 @@ def test_a_notebook_is_its_pages_visible_code_plus_the_install_cell():
 
 
 def test_a_korean_notebook_has_the_korean_install_cell_and_links_the_korean_site():
-    page = KOREAN / "relu.md"
-    visible = [c.source for c in jupytext.read(page).cells if c.cell_type == "code" and not _removed(c)]
-    cells = nbformat.read(page.with_suffix(".ipynb"), as_version=4).cells
-    code = [c.source for c in cells if c.cell_type == "code" and "install" not in c.metadata.get("tags", [])]
+    visible, cells, code = _page_and_notebook(KOREAN / "relu.md")
     assert code == visible
     assert cells[1].source == notebooks.INSTALL_CELL_KO
     assert cells[-1].source.startswith("## 참고 문헌\n\n- ")

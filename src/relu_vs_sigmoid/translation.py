@@ -216,7 +216,7 @@ def translate_figure(fig: Figure, language: str = "ko", *, extra: Mapping[str, s
             missing.append(text)
         return text
 
-    fig.canvas.draw()  # lay out the ticks, so that their labels exist
+    fig.draw_without_rendering()  # lay out the ticks, so that their labels exist (on any canvas)
     for axes in fig.axes:
         for axis in (axes.xaxis, axes.yaxis):
             # Text tick labels (set_xticks(x, labels)) live in the axis' formatter, which
@@ -233,10 +233,9 @@ def translate_figure(fig: Figure, language: str = "ko", *, extra: Mapping[str, s
     if missing:
         listed = "; ".join(repr(text) for text in dict.fromkeys(missing))
         raise ValueError(f"these texts have no Korean (give them in extra): {listed}")
-    _unclash_tick_labels(fig)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig.canvas.draw()
+        _unclash_tick_labels(fig)  # its layout draws every translated text, in its final font
     glyphs = sorted({str(w.message) for w in caught if "missing from font" in str(w.message)})
     if glyphs:
         raise ValueError(f"the translated figure is missing glyphs: {'; '.join(glyphs)}")
